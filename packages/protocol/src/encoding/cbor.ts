@@ -1,0 +1,132 @@
+/**
+ * Deterministic CBOR (PROTOCOL.md §1.1).
+ *
+ * Everything Hearth signs or hashes is encoded with RFC 8949 §4.2.1 "core
+ * deterministic encoding": definite lengths, shortest integer and length
+ * forms, map keys sorted by their encoded bytes. Decoding accepts exactly that
+ * subset (no floats, tags, undefined, indefinite lengths, duplicate or
+ * non-text map keys) and re-encodes the result to prove the input was the one
+ * canonical encoding of its value, so every value has exactly one byte form.
+ */
+import { decode, encode, rfc8949EncodeOptions } from 'cborg'
+import {
+  MalformedEncodingError,
+  NonCanonicalEncodingError,
+  RecordTooLargeError,
+  TrailingBytesError,
+  TruncatedInputError
+} from '../errors.ts'
+import { equalBytes, toBytes, type Bytes } from '../bytes.ts'
+
+/** A value of the CBOR subset Hearth uses. */
+export type CborValue =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | readonly CborValue[]
+  | { readonly [key: string]: CborValue | undefined }
+
+/** Largest integer allowed in a record (2^53 − 1), so every peer can hold it exactly. */
+export const MAX_SAFE_UINT = Number.MAX_SAFE_INTEGER
+
+const decodeOptions = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: false,
+  rejectDuplicateMapKeys: true,
+  useMaps: false
+} as const
+
+/**
+ * Encode a value canonically. Object properties whose value is `undefined` are
+ * omitted (an absent optional field), never encoded.
+ */
+export function encodeCanonical(value: CborValue): Bytes {
+  const clean = stripUndefined(value)
+  assertEncodable(clean, 0)
+  return toBytes(encode(clean, rfc8949EncodeOptions))
+}
+
+/**
+ * Decode canonical CBOR of at most `maxBytes` bytes. Throws only
+ * {@link ProtocolError} subclasses: {@link RecordTooLargeError},
+ * {@link TruncatedInputError}, {@link TrailingBytesError},
+ * {@link MalformedEncodingError}, {@link NonCanonicalEncodingError}.
+ */
+export function decodeCanonical(bytes: Uint8Array, maxBytes: number): unknown {
+  if (!(bytes instanceof Uint8Array)) throw new MalformedEncodingError('input is not bytes')
+  if (bytes.length > maxBytes) {
+    throw new RecordTooLargeError(`encoding is ${bytes.length} bytes; the limit is ${maxBytes}`)
+  }
+  if (bytes.length === 0) throw new TruncatedInputError('empty input')
+  let value: unknown
+  try {
+    value = decode(bytes, decodeOptions)
+  } catch (err) {
+    throw classifyDecodeFailure(err)
+  }
+  let again: Uint8Array
+  try {
+    assertEncodable(value, 0)
+    again = encode(value, rfc8949EncodeOptions)
+  } catch (err) {
+    if (err instanceof MalformedEncodingError) throw err
+    throw new MalformedEncodingError('value outside the accepted CBOR subset')
+  }
+  if (!equalBytes(again, bytes)) {
+    throw new NonCanonicalEncodingError('not the deterministic encoding of its value (PROTOCOL.md §1.1)')
+  }
+  return value
+}
+
+/** Deepest nesting allowed in any record; deeper input is malformed. */
+export const MAX_DEPTH = 16
+
+function classifyDecodeFailure(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err)
+  if (/not enough data|unexpected end|insufficient|out of bounds/i.test(message)) {
+    return new TruncatedInputError('input ends inside a value')
+  }
+  if (/too many terminals/i.test(message)) {
+    return new TrailingBytesError('bytes follow a complete value')
+  }
+  if (err instanceof RangeError) {
+    return new MalformedEncodingError('nesting too deep')
+  }
+  return new MalformedEncodingError(`malformed CBOR: ${message.replace(/^CBOR decode error: /, '')}`)
+}
+
+function assertEncodable(value: unknown, depth: number): void {
+  if (depth > MAX_DEPTH) throw new MalformedEncodingError(`nesting deeper than ${MAX_DEPTH}`)
+  if (value === null || typeof value === 'boolean' || typeof value === 'string' || value instanceof Uint8Array) return
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new MalformedEncodingError('only safe integers are allowed, no floats')
+    return
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) assertEncodable(item, depth + 1)
+    return
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const item of Object.values(value as Record<string, unknown>)) assertEncodable(item, depth + 1)
+    return
+  }
+  throw new MalformedEncodingError(`unsupported value of type ${typeof value}`)
+}
+
+function stripUndefined(value: CborValue): CborValue {
+  if (Array.isArray(value)) return value.map(stripUndefined)
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    const out: Record<string, CborValue> = {}
+    for (const [k, v] of Object.entries(value as Record<string, CborValue | undefined>)) {
+      if (v !== undefined) out[k] = stripUndefined(v)
+    }
+    return out
+  }
+  return value
+}

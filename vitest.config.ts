@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+// One Vitest run covers unit, property and multi-node tests of every workspace.
+// Browser end-to-end tests are driven by Playwright through `npm run test:e2e`.
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    exclude: ['test/e2e/**', '**/node_modules/**'],
+    testTimeout: 30_000
+  }
+})
