@@ -1,0 +1,21 @@
+// Errors of the daemon, one class per condition, matched by `err.name`.
+
+/** A setting has an invalid value or the config file cannot be used. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** The web directory has no index.html: the web app has not been built. */
+export class WebAppNotBuiltError extends Error {
+  override name = 'WebAppNotBuiltError'
+}
+
+/** The server could not listen (port in use, host not available, no permission). */
+export class ListenError extends Error {
+  override name = 'ListenError'
+}
+
+/** The command line is not understood (unknown command or option, missing value). */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}

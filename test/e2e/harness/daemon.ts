@@ -1,0 +1,127 @@
+// Starts the real `hearth serve` daemon as a child process for end-to-end tests, the same
+// way a user runs it, and stops it with SIGINT (checking that it exits cleanly).
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const CLI = fileURLToPath(new URL('../../../apps/daemon/src/cli.ts', import.meta.url))
+
+/** The daemon did not start, or did not stop cleanly. */
+export class DaemonProcessError extends Error {
+  override name = 'DaemonProcessError'
+}
+
+/** Options of {@link startDaemon}. */
+export interface StartDaemonOptions {
+  /** Built web app to serve. */
+  webDir: string
+  /** Fixed port: IndexedDB and other per-origin state depend on it. @default 18420 */
+  port?: number
+  /** Data directory; a fresh temporary one (removed on stop) when omitted. */
+  dataDir?: string
+  /** How long to wait for the "listening" event. @default 15000 */
+  startTimeoutMs?: number
+}
+
+/** A running daemon process. */
+export interface DaemonProcess {
+  url: string
+  port: number
+  dataDir: string
+  /** Everything the daemon wrote to stderr so far. */
+  stderr(): string
+  /** SIGINT, wait for exit; resolves with the exit code (expect 0). */
+  stop(): Promise<number | null>
+}
+
+/** Spawn `node apps/daemon/src/cli.ts serve --json …` and wait until it listens. */
+export async function startDaemon(options: StartDaemonOptions): Promise<DaemonProcess> {
+  const port = options.port ?? 18420
+  const ownDataDir = options.dataDir === undefined
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-e2e-data-')))
+  const args = ['serve', '--json', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir]
+  const child = spawn(process.execPath, [CLI, ...args, '--web-dir', options.webDir], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', resolve)
+  })
+  // If the test process ends without stopping us, do not leave a daemon holding the port.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL')
+  }
+  process.once('exit', killOnExit)
+  void exited.then(() => process.off('exit', killOnExit))
+
+  let url: string
+  try {
+    url = await waitForListening(child, exited, options.startTimeoutMs ?? 15_000, () => stderr)
+  } catch (error) {
+    child.kill('SIGKILL')
+    if (ownDataDir) await rm(dataDir, { recursive: true, force: true })
+    throw error
+  }
+
+  let stopping: Promise<number | null> | undefined
+  return {
+    url,
+    port,
+    dataDir,
+    stderr: () => stderr,
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        const code = await exited
+        clearTimeout(timer)
+        if (ownDataDir) await rm(dataDir, { recursive: true, force: true })
+        return code
+      })()
+      return stopping
+    }
+  }
+}
+
+async function waitForListening(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+  stderr: () => string
+): Promise<string> {
+  const lines = createInterface({ input: child.stdout! })
+  const listening = new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      let event: { event?: unknown; url?: unknown; message?: unknown }
+      try {
+        event = JSON.parse(line) as typeof event
+      } catch {
+        return
+      }
+      if (event.event === 'listening' && typeof event.url === 'string') resolve(event.url)
+      if (event.event === 'error') reject(new DaemonProcessError(`daemon failed to start: ${String(event.message)}`))
+    })
+  })
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DaemonProcessError(`daemon did not listen within ${timeoutMs} ms\n${stderr()}`))
+    }, timeoutMs)
+  })
+  const early = exited.then((code) => {
+    throw new DaemonProcessError(`daemon exited with ${String(code)} before listening\n${stderr()}`)
+  })
+  try {
+    return await Promise.race([listening, timeout, early])
+  } finally {
+    clearTimeout(timer)
+    early.catch(() => undefined)
+  }
+}
