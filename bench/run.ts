@@ -20,7 +20,8 @@ const MODULES: readonly BenchModule[] = [
   cryptoBench
 ]
 
-const RESULTS_PATH = new URL('./results.json', import.meta.url)
+/** Where results go: bench/results.json, or BENCH_RESULTS (the smoke test writes elsewhere). */
+const RESULTS_PATH = process.env['BENCH_RESULTS'] ?? new URL('./results.json', import.meta.url)
 
 async function main(): Promise<void> {
   const quick = process.env['BENCH_QUICK'] === '1'
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   console.log(header)
   console.log(formatTable(results))
   await writeResults(RESULTS_PATH, results)
-  log(`wrote ${results.length} results to bench/results.json in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  log(`wrote ${results.length} results to ${String(RESULTS_PATH)} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
   if (failed || problems.length > 0) process.exitCode = 1
 }
