@@ -1,0 +1,350 @@
+/**
+ * A room's authority log (PROTOCOL.md §6): the DAG of verified entries, its
+ * deterministic linear order, and the state that replaying that order gives.
+ *
+ * `add` takes entries from anywhere (gossip, sync, storage) in any order:
+ * malformed, forged, misplaced or mis-stamped ones are refused and never
+ * stored; ones whose parents are missing wait (bounded) until the parents
+ * arrive; the rest join the DAG and the order. Appending an entry that sorts
+ * last costs O(1); one that lands inside the provisional tail replays the tail
+ * from the snapshot at the last checkpoint.
+ */
+import { InvalidSignatureError, ProtocolError } from '../errors.ts'
+import { equalBytes, fromHex, toHex, type Bytes } from '../bytes.ts'
+import type { Keypair } from '../crypto/ed25519.ts'
+import type { Genesis } from '../rooms/genesis.ts'
+import type { Verified } from '../verified.ts'
+import { applyEntry } from './apply-entry.ts'
+import {
+  decodeAuthorityEntry, genesisId, MAX_PARENTS, signAuthorityEntry, verifyAuthorityEntries, type Action, type EntryNode
+} from './entry.ts'
+import { ancestorsOf, orderSegment, type OrderNode } from './linear-order.ts'
+import { AuthorityRejectedError } from './rejection.ts'
+import { cloneState, initialState, type AuthorityState } from './state.ts'
+
+/** Most entries held while they wait for missing parents. */
+export const MAX_PENDING = 10_000
+
+/** Two checkpoints the creator signed with one seq: proof that the sequencer equivocated. */
+export interface EquivocationProof {
+  readonly seq: number
+  /** The two checkpoint entries' encodings; anyone can verify both signatures. */
+  readonly a: Bytes
+  readonly b: Bytes
+}
+
+/** One entry's place in the order, for the audit log. */
+export interface OrderedEntry {
+  readonly node: EntryNode
+  /** Undefined when accepted; the reason when refused at this place. */
+  readonly rejection?: AuthorityRejectedError
+  /** Seq of the checkpoint that made this position final; undefined while provisional. */
+  readonly checkpoint?: number
+}
+
+/** What {@link AuthorityLog.add} did with a batch. */
+export interface AddResult {
+  /** Entries that joined the DAG (whether accepted or refused at their place). */
+  readonly added: readonly EntryNode[]
+  /** Entries refused before storage (malformed, forged, wrong room, bad Lamport, duplicate, no room to wait). */
+  readonly invalid: readonly ProtocolError[]
+  /** Ids of entries some waiting entry names as parent and nobody has given us yet. */
+  readonly missing: readonly Bytes[]
+}
+
+interface Stored extends OrderNode {
+  readonly checkpointCandidate: boolean
+}
+
+/** The authority log of one room. */
+export class AuthorityLog {
+  readonly genesis: Verified<Genesis>
+  readonly rootKey: string
+  readonly #nodes = new Map<string, Stored>()
+  readonly #pending = new Map<string, { node: EntryNode; missing: Set<string> }>()
+  readonly #waiting = new Map<string, Set<string>>()
+  #order: OrderedEntry[] = []
+  #positions = new Map<string, number>()
+  #state: AuthorityState
+  /** State and order length at the end of the last checkpoint's segment. */
+  #final: { state: AuthorityState; length: number; covered: Set<string>; chain: string[] }
+  readonly #equivocations = new Map<string, EquivocationProof>()
+
+  /** An empty log for the room of a verified genesis. */
+  constructor(genesis: Verified<Genesis>) {
+    this.genesis = genesis
+    this.rootKey = toHex(genesisId(genesis))
+    this.#state = initialState(genesis)
+    this.#final = { state: cloneState(this.#state), length: 0, covered: new Set(), chain: [] }
+  }
+
+  /** The current derived state. Read it; never change it. */
+  get state(): AuthorityState {
+    return this.#state
+  }
+
+  /** Every stored entry in the linear order, with its status. */
+  get entries(): readonly OrderedEntry[] {
+    return this.#order
+  }
+
+  /** Number of stored entries. */
+  get size(): number {
+    return this.#nodes.size
+  }
+
+  /** Number of entries waiting for parents. */
+  get pendingCount(): number {
+    return this.#pending.size
+  }
+
+  /** Proofs that the creator signed two checkpoints with one seq. */
+  get equivocations(): readonly EquivocationProof[] {
+    return [...this.#equivocations.values()]
+  }
+
+  /** Whether the entry with this id is stored. */
+  has(id: Uint8Array): boolean {
+    return this.#nodes.has(toHex(id))
+  }
+
+  /** The stored entry with this id, if any. */
+  get(id: Uint8Array): EntryNode | undefined {
+    return this.#nodes.get(toHex(id))?.node
+  }
+
+  /** The place of an entry in the order and its status. */
+  lookup(id: Uint8Array): OrderedEntry | undefined {
+    const at = this.#positions.get(toHex(id))
+    return at === undefined ? undefined : this.#order[at]
+  }
+
+  /**
+   * The heads an author should name as parents: accepted entries that no
+   * accepted entry names as parent (the genesis root when there are none),
+   * at most {@link MAX_PARENTS}, newest first.
+   */
+  heads(): { ids: Bytes[]; lamport: number } {
+    const referenced = new Set<string>()
+    const accepted: Stored[] = []
+    for (const e of this.#order) {
+      if (e.rejection) continue
+      const stored = this.#nodes.get(e.node.key) as Stored
+      accepted.push(stored)
+      for (const p of stored.parents) referenced.add(p)
+    }
+    const heads = accepted.filter((s) => !referenced.has(s.node.key)).sort((a, b) => b.lamport - a.lamport).slice(0, MAX_PARENTS)
+    if (heads.length === 0) return { ids: [fromHex(this.rootKey)], lamport: 1 }
+    return { ids: heads.map((h) => h.node.id), lamport: 1 + Math.max(...heads.map((h) => h.lamport)) }
+  }
+
+  /** Decode, verify and add entries given as bytes. */
+  async add(encoded: readonly Uint8Array[]): Promise<AddResult> {
+    const invalid: ProtocolError[] = []
+    const nodes: EntryNode[] = []
+    for (const bytes of encoded) {
+      try {
+        nodes.push(decodeAuthorityEntry(bytes))
+      } catch (err) {
+        if (err instanceof ProtocolError) invalid.push(err)
+        else throw err
+      }
+    }
+    const result = await this.addNodes(nodes)
+    return { ...result, invalid: [...invalid, ...result.invalid] }
+  }
+
+  /** Verify and add decoded entries. */
+  async addNodes(nodes: readonly EntryNode[]): Promise<AddResult> {
+    const invalid: ProtocolError[] = []
+    const fresh: EntryNode[] = []
+    const seen = new Set<string>()
+    for (const node of nodes) {
+      if (this.#nodes.has(node.key) || this.#pending.has(node.key) || seen.has(node.key)) {
+        invalid.push(new AuthorityRejectedError('duplicate', 'entry is already known'))
+      } else if (!equalBytes(node.entry.room, this.#state.room)) {
+        invalid.push(new AuthorityRejectedError('wrong-room', 'entry belongs to another room'))
+      } else {
+        seen.add(node.key)
+        fresh.push(node)
+      }
+    }
+    const verified = await verifyAuthorityEntries(fresh)
+    const added: EntryNode[] = []
+    for (const v of verified) {
+      if (v instanceof InvalidSignatureError) invalid.push(new AuthorityRejectedError('bad-signature', v.message))
+      else this.#insert(v, added, invalid)
+    }
+    if (added.length > 0) this.#integrate(added)
+    return { added, invalid, missing: this.missingParents() }
+  }
+
+  /** Ids named as parents by waiting entries that are neither stored nor waiting themselves. */
+  missingParents(): Bytes[] {
+    const out: Bytes[] = []
+    for (const key of this.#waiting.keys()) if (!this.#pending.has(key)) out.push(fromHex(key))
+    return out
+  }
+
+  #insert(node: EntryNode, added: EntryNode[], invalid: ProtocolError[]): void {
+    const missing = new Set<string>()
+    for (const p of node.entry.parents) {
+      const key = toHex(p)
+      if (key !== this.rootKey && !this.#nodes.has(key)) missing.add(key)
+    }
+    if (missing.size > 0) {
+      if (this.#pending.size >= MAX_PENDING) {
+        invalid.push(new AuthorityRejectedError('pending-full', 'too many entries are waiting for parents'))
+        return
+      }
+      this.#pending.set(node.key, { node, missing })
+      for (const m of missing) {
+        const set = this.#waiting.get(m) ?? new Set()
+        set.add(node.key)
+        this.#waiting.set(m, set)
+      }
+      return
+    }
+    // Every parent is known: check the Lamport rule and store.
+    const queue: EntryNode[] = [node]
+    while (queue.length > 0) {
+      const n = queue.shift() as EntryNode
+      const parents = n.entry.parents.map(toHex).filter((k) => k !== this.rootKey)
+      const expected = 1 + Math.max(0, ...parents.map((k) => (this.#nodes.get(k) as Stored).lamport))
+      const waiters = this.#waiting.get(n.key)
+      this.#waiting.delete(n.key)
+      if (n.entry.lamport !== expected) {
+        invalid.push(new AuthorityRejectedError('bad-lamport', `lamport must be ${expected}, is ${n.entry.lamport}`))
+        // Entries waiting on a refused entry can never be placed: drop them too.
+        for (const w of waiters ?? []) {
+          const p = this.#pending.get(w)
+          this.#pending.delete(w)
+          if (p) invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
+        }
+        continue
+      }
+      const act = n.entry.act
+      this.#nodes.set(n.key, {
+        node: n, lamport: n.entry.lamport, parents,
+        checkpointCandidate: act.op === 'checkpoint' && toHex(n.entry.author) === this.#state.creator
+      })
+      added.push(n)
+      for (const w of waiters ?? []) {
+        const p = this.#pending.get(w)
+        if (!p) continue
+        p.missing.delete(n.key)
+        if (p.missing.size === 0) {
+          this.#pending.delete(w)
+          queue.push(p.node)
+        }
+      }
+    }
+  }
+
+  #integrate(added: readonly EntryNode[]): void {
+    const last = this.#order[this.#order.length - 1]
+    const only = added.length === 1 ? (this.#nodes.get((added[0] as EntryNode).key) as Stored) : undefined
+    if (only && !only.checkpointCandidate && (last === undefined || only.lamport > last.node.entry.lamport)) {
+      this.#append(only, undefined)
+      return
+    }
+    if (added.some((n) => (this.#nodes.get(n.key) as Stored).checkpointCandidate)) this.#replayAll()
+    else this.#replayTail()
+  }
+
+  #append(stored: Stored, checkpoint: number | undefined): void {
+    const rejection = applyEntry(this.#state, stored.node)
+    this.#positions.set(stored.node.key, this.#order.length)
+    this.#order.push({ node: stored.node, ...(rejection ? { rejection } : {}), ...(checkpoint !== undefined ? { checkpoint } : {}) })
+  }
+
+  /** Replay only the provisional tail, from the snapshot at the last checkpoint. */
+  #replayTail(): void {
+    const { state, length, covered } = this.#final
+    this.#state = cloneState(state)
+    for (const e of this.#order.slice(length)) this.#positions.delete(e.node.key)
+    this.#order.length = length
+    const tail = [...this.#nodes.values()].filter((s) => !covered.has(s.node.key))
+    orderSegment(tail, this.#state, (s) => { this.#append(s as Stored, undefined) })
+  }
+
+  /** Rebuild the checkpoint chain and replay everything. */
+  #replayAll(): void {
+    const chain = this.#checkpointChain()
+    this.#state = initialState(this.genesis)
+    this.#order = []
+    this.#positions = new Map()
+    const covered = new Set<string>()
+    chain.forEach((cp, i) => {
+      const segment = ancestorsOf(cp, this.#nodes, covered)
+      const entries = [...segment].map((k) => this.#nodes.get(k) as Stored)
+      for (const k of segment) covered.add(k)
+      orderSegment(entries, this.#state, (s) => { this.#append(s as Stored, i + 1) })
+    })
+    this.#final = { state: cloneState(this.#state), length: this.#order.length, covered, chain }
+    const tail = [...this.#nodes.values()].filter((s) => !covered.has(s.node.key))
+    orderSegment(tail, this.#state, (s) => { this.#append(s as Stored, undefined) })
+  }
+
+  /** The chosen checkpoint chain, recording equivocations on the way. */
+  #checkpointChain(): string[] {
+    const bySeq = new Map<number, Stored[]>()
+    for (const s of this.#nodes.values()) {
+      if (!s.checkpointCandidate || s.node.entry.act.op !== 'checkpoint') continue
+      const seq = s.node.entry.act.seq
+      const list = bySeq.get(seq) ?? []
+      list.push(s)
+      bySeq.set(seq, list)
+    }
+    for (const [seq, list] of bySeq) {
+      if (list.length < 2) continue
+      const sorted = [...list].sort((x, y) => (x.node.key < y.node.key ? -1 : 1))
+      const [a, b] = sorted as [Stored, Stored]
+      const id = `${seq}:${a.node.key}:${b.node.key}`
+      if (!this.#equivocations.has(id)) this.#equivocations.set(id, { seq, a: a.node.bytes, b: b.node.bytes })
+    }
+    const chain: string[] = []
+    for (let seq = 1; ; seq++) {
+      const prev = chain[chain.length - 1]
+      const candidates = (bySeq.get(seq) ?? []).filter((s) => {
+        const act = s.node.entry.act
+        if (act.op !== 'checkpoint') return false
+        if (prev === undefined) return act.prev === undefined
+        return act.prev !== undefined && toHex(act.prev) === prev && ancestorsOf(s.node.key, this.#nodes, new Set()).has(prev)
+      })
+      if (candidates.length === 0) return chain
+      candidates.sort((x, y) => (x.node.key < y.node.key ? -1 : 1))
+      chain.push((candidates[0] as Stored).node.key)
+    }
+  }
+
+  /**
+   * Check `act` as `author` would sign it now, against the current state at
+   * the end of the order. Returns the rejection peers would give, or undefined.
+   */
+  check(author: Uint8Array, act: Action, at: number): AuthorityRejectedError | undefined {
+    const { ids, lamport } = this.heads()
+    const probe = cloneState(this.#state)
+    const node: EntryNode = {
+      entry: { v: 1, t: 'authority', room: this.#state.room, parents: ids, lamport, author: author as Bytes, at, act, sig: new Uint8Array(64) },
+      bytes: new Uint8Array(0), id: new Uint8Array(32), key: 'probe'
+    }
+    return applyEntry(probe, node)
+  }
+
+  /**
+   * Author an entry: refuse locally (throwing {@link AuthorityRejectedError})
+   * what peers would refuse, otherwise sign it on the current heads and add it.
+   */
+  async author(keypair: Keypair, act: Action, at: number): Promise<Verified<EntryNode>> {
+    const rejection = this.check(keypair.publicKey, act, at)
+    if (rejection) throw rejection
+    const { ids, lamport } = this.heads()
+    const node = await signAuthorityEntry(keypair, { room: this.#state.room, parents: ids, lamport, at, act })
+    const result = await this.addNodes([node])
+    if (result.invalid[0]) throw result.invalid[0]
+    const placed = this.lookup(node.id)
+    if (placed?.rejection) throw placed.rejection
+    return node
+  }
+}
