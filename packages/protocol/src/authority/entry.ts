@@ -6,7 +6,7 @@
  * An entry's id is the tagged hash of its canonical encoding.
  */
 import { InvalidSignatureError, SchemaError } from '../errors.ts'
-import { compareBytes, toHex, type Bytes } from '../bytes.ts'
+import { compareBytes, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { assertValidPublicKey, type Keypair } from '../crypto/ed25519.ts'
 import { taggedHash } from '../crypto/sha256.ts'
 import { array, bytes, literal, oneOf, optional, struct, text, uint, type Check, type StructOf } from '../encoding/schema.ts'
@@ -162,7 +162,8 @@ function toNode(entry: AuthorityEntry, encoded: Bytes): EntryNode {
 /** Decode an entry (structure only; signatures and authority are checked later). */
 export function decodeAuthorityEntry(encoded: Uint8Array): EntryNode {
   const entry = decodeRecord(entryType, encoded)
-  return toNode(entry, encodeRecord(entry))
+  // decodeRecord proved the input is the canonical encoding, so it is the entry's bytes.
+  return toNode(entry, toBytes(encoded))
 }
 
 /** Sign a new entry. The log's author API ({@link AuthorityLog.author}) checks authority first. */

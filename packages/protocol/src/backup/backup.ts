@@ -90,7 +90,12 @@ export async function exportBackup(
   if (!Number.isSafeInteger(iterations) || iterations < MIN_BACKUP_ITERATIONS || iterations > MAX_BACKUP_ITERATIONS) {
     throw new InvalidArgumentError(`iterations must be between ${MIN_BACKUP_ITERATIONS} and ${MAX_BACKUP_ITERATIONS}`)
   }
-  if (contents.profile) decodeProfile(contents.profile)
+  // Refuse to write a file that importBackup would refuse to read.
+  if (contents.profile && !equalBytes(decodeProfile(contents.profile).id, contents.keypair.publicKey)) {
+    throw new SchemaError('profile', 'belongs to another identity')
+  }
+  if (opts.salt !== undefined && opts.salt.length !== 16) throw new InvalidArgumentError('salt must be 16 bytes')
+  if (opts.iv !== undefined && opts.iv.length !== 12) throw new InvalidArgumentError('iv must be 12 bytes')
   const header = {
     v: 1, t: 'backup', id: contents.keypair.publicKey,
     kdf: { alg: 'PBKDF2-SHA-256', iterations, salt: toBytes(opts.salt ?? randomBytes(16)) },

@@ -2,24 +2,31 @@
  * Ed25519 (RFC 8032) signatures with one validity rule everywhere
  * (PROTOCOL.md §2.2).
  *
- * Sign and verify run on WebCrypto (browsers, Node 24), which is about ten
- * times faster than pure JS; `@noble/curves` is used only where the platform
- * lacks WebCrypto Ed25519. Before any backend sees a signature, the strict
+ * Sign and verify run on WebCrypto (browsers, Node 24): it signs several
+ * times faster than pure JS, and its verifies run concurrently off the JS
+ * thread, which is what batch verification relies on. `@noble/curves` is used
+ * only where the platform lacks WebCrypto Ed25519. Before any backend sees a signature, the strict
  * rule below is applied, so every peer accepts exactly the same signatures
  * whichever backend it runs:
  *
  * 1. the key is 32 bytes and the signature 64;
  * 2. the key's y coordinate is canonical (< p) and it decodes to a curve point
  *    that is not of small order (RFC 8032 §5.1.3; the 8 torsion points);
- * 3. R is canonical (y < p) and S < L (RFC 8032 §5.1.7, "non-malleable");
- * 4. then the cofactorless equation [S]B = R + [k]A is checked by the backend.
+ * 3. R is canonical (y < p) and not of small order, and S < L (RFC 8032
+ *    §5.1.7, "non-malleable"; the small-order R rule is WebCrypto's, which
+ *    some platforms enforce and others do not, so Hearth enforces it itself);
+ * 4. then the cofactorless equation [S]B = R + [k]A is checked: by WebCrypto
+ *    (which mandates it), or on the noble path by comparing the encoding of
+ *    [S]B − [k]A with R (noble's own `verify` is cofactored, which accepts
+ *    signatures whose R has a torsion component and that WebCrypto refuses).
  *
  * Parsed keys are cached (a bounded LRU), so replaying thousands of records by
  * a handful of authors parses each key once.
  */
-import { ed25519 } from '@noble/curves/ed25519.js'
+import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
+import { sha512 } from '@noble/hashes/sha2.js'
 import { InvalidKeyError, InvalidSignatureError } from '../errors.ts'
-import { toBase64Url, toBytes, toHex, type Bytes } from '../bytes.ts'
+import { equalBytes, fromHex, toBase64Url, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { randomBytes } from './random.ts'
 
 /** Length of an Ed25519 public key. */
@@ -31,6 +38,7 @@ export const SEED_BYTES = 32
 
 const P = 2n ** 255n - 19n
 const L = 2n ** 252n + 27742317777372353535851937790883648493n
+const Y_MASK = (1n << 255n) - 1n
 
 /** An Ed25519 keypair. `seed` is the 32-byte RFC 8032 private key: keep it secret. */
 export interface Keypair {
@@ -82,15 +90,40 @@ function leToBigint(bytes: Uint8Array): bigint {
 
 /** y < p, where y is the encoding with the sign bit (bit 255) cleared. */
 function isCanonicalY(encoded: Uint8Array): boolean {
-  const y = leToBigint(encoded) & ((1n << 255n) - 1n)
+  // Fast path: p = 2^255 − 19, so any y whose top byte (sign bit cleared) is below 0x7f is < p.
+  if (((encoded[31] as number) & 0x7f) < 0x7f) return true
+  const y = leToBigint(encoded) & Y_MASK
   return y < P
 }
 
+/** S < L for the little-endian scalar S. */
+function isReducedScalar(scalar: Uint8Array): boolean {
+  // Fast path: L = 2^252 + δ with δ < 2^125, so L's top byte is 0x10.
+  const top = scalar[31] as number
+  if (top < 0x10) return true
+  if (top > 0x10) return false
+  return leToBigint(scalar) < L
+}
+
 /**
- * Check a public key against rule 2 and return it as an owned copy. Throws
- * {@link InvalidKeyError}.
+ * The y coordinates of the 8 small-order points (5 distinct values; the sign
+ * bit only picks ±x, and a point and its negation have the same order).
  */
-export function assertValidPublicKey(publicKey: Uint8Array): Bytes {
+const SMALL_ORDER_Y = new Set(ED25519_TORSION_SUBGROUP.map((hex) => leToBigint(fromHex(hex)) & Y_MASK))
+
+/** Whether a canonical point encoding is one of the small-order points (or x = 0 with the sign bit set). */
+function isSmallOrderEncoding(encoded: Uint8Array): boolean {
+  // Fast path for the hot loop: almost every R differs in its first byte.
+  if (!SMALL_ORDER_FIRST_BYTES.has(encoded[0] as number)) return false
+  return SMALL_ORDER_Y.has(leToBigint(encoded) & Y_MASK)
+}
+
+/** First bytes of the small-order y encodings (a y's low byte does not depend on the sign bit). */
+const SMALL_ORDER_FIRST_BYTES = new Set(ED25519_TORSION_SUBGROUP.map((hex) => fromHex(hex)[0] as number))
+
+type Point = ReturnType<typeof ed25519.Point.fromBytes>
+
+function decodeValidPublicKey(publicKey: Uint8Array): Point {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) {
     throw new InvalidKeyError(`an Ed25519 public key is ${PUBLIC_KEY_BYTES} bytes`)
   }
@@ -102,19 +135,43 @@ export function assertValidPublicKey(publicKey: Uint8Array): Bytes {
     throw new InvalidKeyError('public key is not a point on the curve')
   }
   if (point.isSmallOrder()) throw new InvalidKeyError('public key is of small order')
+  return point
+}
+
+/**
+ * Check a public key against rule 2 and return it as an owned copy. Throws
+ * {@link InvalidKeyError}.
+ */
+export function assertValidPublicKey(publicKey: Uint8Array): Bytes {
+  decodeValidPublicKey(publicKey)
   return toBytes(publicKey)
 }
 
-/** Rule 3: R canonical and S < L. Returns false for a malformed signature. */
+/** Rule 3: R canonical and not of small order, S < L. Returns false for a malformed signature. */
 export function isCanonicalSignature(signature: Uint8Array): boolean {
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) return false
-  if (!isCanonicalY(signature.subarray(0, 32))) return false
-  return leToBigint(signature.subarray(32, 64)) < L
+  const r = signature.subarray(0, 32)
+  if (!isCanonicalY(r) || isSmallOrderEncoding(r)) return false
+  return isReducedScalar(signature.subarray(32, 64))
+}
+
+/**
+ * Rule 4 on the noble path: the cofactorless equation, checked as
+ * encode([S]B − [k]A) = R like OpenSSL and BoringSSL do. Rules 1–3 hold.
+ */
+function verifyCofactorless(key: Point, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const r = signature.subarray(0, 32)
+  const s = leToBigint(signature.subarray(32, 64))
+  const k = leToBigint(sha512.create().update(r).update(publicKey).update(message).digest()) % L
+  const check = ed25519.Point.BASE.multiplyUnsafe(s).subtract(key.multiplyUnsafe(k))
+  return equalBytes(check.toBytes(), r)
 }
 
 interface ParsedKey {
   readonly error?: InvalidKeyError
-  readonly cryptoKey?: Promise<CryptoKey>
+  readonly point?: Point
+  /** Imported on first use by the WebCrypto backend. */
+  cryptoKey?: Promise<CryptoKey>
 }
 
 const KEY_CACHE_LIMIT = 4096
@@ -122,26 +179,25 @@ const keyCache = new Map<string, ParsedKey>()
 
 function parseKey(publicKey: Uint8Array, backend: Ed25519Backend): ParsedKey {
   const id = toHex(publicKey)
-  const hit = keyCache.get(id)
-  if (hit) {
+  let parsed = keyCache.get(id)
+  if (parsed) {
     // Refresh recency: Map iteration order is insertion order.
     keyCache.delete(id)
-    keyCache.set(id, hit)
-    if (backend === 'noble' || hit.error || hit.cryptoKey) return hit
+    keyCache.set(id, parsed)
+  } else {
+    try {
+      parsed = { point: decodeValidPublicKey(publicKey) }
+    } catch (err) {
+      parsed = { error: err instanceof InvalidKeyError ? err : new InvalidKeyError('invalid public key') }
+    }
+    keyCache.set(id, parsed)
+    if (keyCache.size > KEY_CACHE_LIMIT) {
+      const oldest = keyCache.keys().next().value
+      if (oldest !== undefined) keyCache.delete(oldest)
+    }
   }
-  let parsed: ParsedKey
-  try {
-    const key = assertValidPublicKey(publicKey)
-    parsed = backend === 'webcrypto'
-      ? { cryptoKey: crypto.subtle.importKey('raw', key, { name: 'Ed25519' }, false, ['verify']) }
-      : {}
-  } catch (err) {
-    parsed = { error: err instanceof InvalidKeyError ? err : new InvalidKeyError('invalid public key') }
-  }
-  keyCache.set(id, parsed)
-  if (keyCache.size > KEY_CACHE_LIMIT) {
-    const oldest = keyCache.keys().next().value
-    if (oldest !== undefined) keyCache.delete(oldest)
+  if (backend === 'webcrypto' && !parsed.error && !parsed.cryptoKey) {
+    parsed.cryptoKey = crypto.subtle.importKey('raw', toBytes(publicKey), { name: 'Ed25519' }, false, ['verify'])
   }
   return parsed
 }
@@ -155,12 +211,13 @@ export async function verify(publicKey: Uint8Array, message: Uint8Array, signatu
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return false
   const backend = await ed25519Backend()
   const parsed = parseKey(publicKey, backend)
-  if (parsed.error) return false
+  if (parsed.error || !parsed.point) return false
   try {
-    if (parsed.cryptoKey) {
+    // Use the backend asked for now, not whichever one first parsed the key.
+    if (backend === 'webcrypto' && parsed.cryptoKey) {
       return await crypto.subtle.verify({ name: 'Ed25519' }, await parsed.cryptoKey, toBytes(signature), toBytes(message))
     }
-    return ed25519.verify(signature, message, publicKey, { zip215: false })
+    return verifyCofactorless(parsed.point, publicKey, message, signature)
   } catch {
     return false
   }

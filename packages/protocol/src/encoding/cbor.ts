@@ -5,8 +5,9 @@
  * deterministic encoding": definite lengths, shortest integer and length
  * forms, map keys sorted by their encoded bytes. Decoding accepts exactly that
  * subset (no floats, tags, undefined, indefinite lengths, duplicate or
- * non-text map keys) and re-encodes the result to prove the input was the one
- * canonical encoding of its value, so every value has exactly one byte form.
+ * non-text map keys, "__proto__" keys or lone surrogates in text) and
+ * re-encodes the result to prove the input was the one canonical encoding of
+ * its value, so every value has exactly one byte form.
  */
 import { decode, encode, rfc8949EncodeOptions } from 'cborg'
 import {
@@ -89,11 +90,15 @@ export const MAX_DEPTH = 16
 
 function classifyDecodeFailure(err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err)
-  if (/not enough data|unexpected end|insufficient|out of bounds/i.test(message)) {
+  if (/not enough (data|entries)|unexpected end|insufficient|out of bounds/i.test(message)) {
     return new TruncatedInputError('input ends inside a value')
   }
   if (/too many terminals/i.test(message)) {
     return new TrailingBytesError('bytes follow a complete value')
+  }
+  if (/more bytes than necessary/i.test(message)) {
+    // Well-formed CBOR whose integer or length is not in its shortest form.
+    return new NonCanonicalEncodingError('integer or length not in its shortest form (PROTOCOL.md §1.1)')
   }
   if (err instanceof RangeError) {
     return new MalformedEncodingError('nesting too deep')
@@ -103,7 +108,13 @@ function classifyDecodeFailure(err: unknown): Error {
 
 function assertEncodable(value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new MalformedEncodingError(`nesting deeper than ${MAX_DEPTH}`)
-  if (value === null || typeof value === 'boolean' || typeof value === 'string' || value instanceof Uint8Array) return
+  if (value === null || typeof value === 'boolean' || value instanceof Uint8Array) return
+  if (typeof value === 'string') {
+    // A lone surrogate has no UTF-8 form: the encoder would write U+FFFD and
+    // so give two different strings one encoding.
+    if (LONE_SURROGATE.test(value)) throw new MalformedEncodingError('text is not well-formed Unicode (lone surrogate)')
+    return
+  }
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new MalformedEncodingError('only safe integers are allowed, no floats')
     return
@@ -113,15 +124,34 @@ function assertEncodable(value: unknown, depth: number): void {
     return
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    assertNoProtoKey(value)
     for (const item of Object.values(value as Record<string, unknown>)) assertEncodable(item, depth + 1)
     return
   }
   throw new MalformedEncodingError(`unsupported value of type ${typeof value}`)
 }
 
+const LONE_SURROGATE = /\p{Cs}/u
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * A "__proto__" key cannot survive a plain JavaScript object: assigning it
+ * sets the prototype instead, so such a map would not re-encode to itself.
+ */
+function assertNoProtoKey(value: object): void {
+  if (Object.hasOwn(value, '__proto__')) throw new MalformedEncodingError('"__proto__" is not allowed as a map key')
+}
+
 function stripUndefined(value: CborValue): CborValue {
   if (Array.isArray(value)) return value.map(stripUndefined)
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+  // Only plain objects are maps; anything else (Map, Date, class instances) is
+  // left for assertEncodable to refuse rather than silently encoded as `{}`.
+  if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+    assertNoProtoKey(value)
     const out: Record<string, CborValue> = {}
     for (const [k, v] of Object.entries(value as Record<string, CborValue | undefined>)) {
       if (v !== undefined) out[k] = stripUndefined(v)

@@ -54,7 +54,8 @@ export function bytes(length: number | { min?: number; max: number }): Check<Byt
 /**
  * A text string of at most `maxBytes` UTF-8 bytes. With `singleLine`, control
  * characters (C0, DEL, C1, line/paragraph separators) are refused; otherwise
- * only tab and newline among them are allowed.
+ * only tab and newline among them are allowed. Lone surrogates (text with no
+ * UTF-8 form) are always refused.
  */
 export function text(maxBytes: number, opts: { min?: number; singleLine?: boolean } = {}): Check<string> {
   const min = opts.min ?? 0
@@ -67,6 +68,7 @@ export function text(maxBytes: number, opts: { min?: number; singleLine?: boolea
     if (size > maxBytes) throw new RecordTooLargeError(`${path}: ${size} bytes; the limit is ${maxBytes}`)
     if (size < min) throw new SchemaError(path, min === 1 ? 'must not be empty' : `must be at least ${min} bytes`)
     if (forbidden.test(value)) throw new SchemaError(path, 'contains control characters')
+    if (/\p{Cs}/u.test(value)) throw new SchemaError(path, 'is not well-formed Unicode (lone surrogate)')
     return value
   }
 }

@@ -83,9 +83,11 @@ export function formatInvite(invite: Invite, style: InviteStyle): string {
     params.append('sig', toBase64Url(invite.inviter.sig))
   }
   const query = params.toString().replace(/\+/g, '%20')
-  if (style.style === 'hearth') return `hearth:?${query}`
-  const origin = style.origin.replace(/\/+$/, '')
-  return `${origin}/#/join/${toBase32(invite.room)}${query ? `?${query}` : ''}`
+  const origin = style.style === 'https' ? style.origin.replace(/\/+$/, '') : ''
+  const link = style.style === 'hearth' ? `hearth:?${query}` : `${origin}/#/join/${toBase32(invite.room)}${query ? `?${query}` : ''}`
+  // Never write a link that parseInvite refuses (percent-encoding can triple a hint's length).
+  if (link.length > MAX_INVITE_LENGTH) throw new InvalidInviteError(`invite link would be longer than ${MAX_INVITE_LENGTH} characters`)
+  return link
 }
 
 /**
