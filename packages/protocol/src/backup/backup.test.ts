@@ -244,3 +244,9 @@ describe('hostile input (backupIdentity)', () => {
     ranged: ['ct']
   })
 })
+
+describe('exportBackup input checks', () => {
+  it('refuses a keypair whose seed does not belong to its public key', async () => {
+    await expectReject(() => exportBackup({ keypair: { seed: me.seed, publicKey: stranger.publicKey } }, PASS, fast), InvalidKeyError)
+  })
+})

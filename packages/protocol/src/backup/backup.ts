@@ -90,6 +90,9 @@ export async function exportBackup(
   if (!Number.isSafeInteger(iterations) || iterations < MIN_BACKUP_ITERATIONS || iterations > MAX_BACKUP_ITERATIONS) {
     throw new InvalidArgumentError(`iterations must be between ${MIN_BACKUP_ITERATIONS} and ${MAX_BACKUP_ITERATIONS}`)
   }
+  if (!equalBytes(keypairFromSeed(contents.keypair.seed).publicKey, contents.keypair.publicKey)) {
+    throw new InvalidKeyError('the seed does not belong to this public key')
+  }
   // Refuse to write a file that importBackup would refuse to read.
   if (contents.profile && !equalBytes(decodeProfile(contents.profile).id, contents.keypair.publicKey)) {
     throw new SchemaError('profile', 'belongs to another identity')

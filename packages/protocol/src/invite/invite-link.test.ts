@@ -389,3 +389,18 @@ describe('signed invites', () => {
     }
   })
 })
+
+describe('link integrity', () => {
+  it('refuses an https link that names a second room in its query', () => {
+    const other = toBase32(testBytes('invite/other-room', 32))
+    expectThrow(() => parseInvite(`https://hearth.example/#/join/${R}?room=${other}`), InvalidInviteError)
+    expectThrow(() => parseInvite(`https://hearth.example/#/join/${R}?room=${R}`), InvalidInviteError)
+  })
+
+  it('refuses to format for an origin it could not parse back', () => {
+    for (const origin of ['ftp://hearth.example', 'https://hearth.example/a b', 'https://hearth.example/#x', 'https://hearth.example/?q=1', 'hearth.example']) {
+      expectThrow(() => formatInvite({ room, peers: [] }, { style: 'https', origin }), InvalidInviteError)
+    }
+    expect(parseInvite(formatInvite({ room, peers: [] }, { style: 'https', origin: 'http://127.0.0.1:8420/app/' })).room).toEqual(room)
+  })
+})

@@ -84,6 +84,9 @@ export function formatInvite(invite: Invite, style: InviteStyle): string {
   }
   const query = params.toString().replace(/\+/g, '%20')
   const origin = style.style === 'https' ? style.origin.replace(/\/+$/, '') : ''
+  if (style.style === 'https' && !/^https?:\/\/[^/#?\s]+(\/[^#?\s]*)?$/i.test(origin)) {
+    throw new InvalidInviteError('origin must be an http(s) URL without query or fragment')
+  }
   const link = style.style === 'hearth' ? `hearth:?${query}` : `${origin}/#/join/${toBase32(invite.room)}${query ? `?${query}` : ''}`
   // Never write a link that parseInvite refuses (percent-encoding can triple a hint's length).
   if (link.length > MAX_INVITE_LENGTH) throw new InvalidInviteError(`invite link would be longer than ${MAX_INVITE_LENGTH} characters`)
@@ -121,6 +124,8 @@ function parseInviteUnchecked(link: string): Invite {
     if (!match) throw new InvalidInviteError('not a Hearth invite link (expected …/#/join/<room> or hearth:?room=…)')
     roomText = decodeURIComponent(match[1] ?? '')
     query = match[2] ?? ''
+    // The room is in the path; a second one in the query could show one room and join another.
+    if (new URLSearchParams(query).has('room')) throw new InvalidInviteError('"room" appears more than once')
   }
   const params = new URLSearchParams(query)
   if (roomText === null || roomText === '') throw new InvalidInviteError('invite names no room')
