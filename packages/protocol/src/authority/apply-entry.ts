@@ -34,9 +34,14 @@ function requireCap(c: Ctx, cap: number, what: string): void {
   if (!hasCaps(memberCaps(c.s, c.author), cap)) reject('missing-capability', `author may not ${what}`)
 }
 
-/** The author must outrank the target (owners may act on anyone but themselves here). */
+/**
+ * The author must outrank the target. Owners may act on anyone but themselves
+ * and the creator: the creator's key is the root of trust and no entry can
+ * demote, ban, kick or time it out.
+ */
 function requireOutranks(c: Ctx, target: string): void {
   if (target === c.author) reject('self-action', 'authors cannot do this to themselves')
+  if (target === c.s.creator) reject('rank', 'nobody can act on the room creator')
   if (isOwner(c.s, c.author)) return
   if (memberRank(c.s, c.author) >= memberRank(c.s, target)) reject('rank', 'target ranks equal to or above the author')
 }
@@ -101,7 +106,12 @@ const handlers: { [K in Action['op']]: (c: Ctx, act: ActionOf<K>) => void } = {
   unban(c, act) {
     requireCap(c, Cap.BAN, 'unban')
     const target = toHex(act.target)
-    if (!c.s.bans.has(target)) reject('not-banned', 'target is not banned')
+    const ban = c.s.bans.get(target)
+    if (!ban) reject('not-banned', 'target is not banned')
+    // Only the banner, an owner, or someone who outranks the banner lifts a ban.
+    if (ban.by !== c.author && !isOwner(c.s, c.author) && memberRank(c.s, c.author) >= memberRank(c.s, ban.by)) {
+      reject('rank', 'the ban was made by someone ranking equal to or above the author')
+    }
     c.s.bans.delete(target)
   },
   kick(c, act) {
@@ -115,11 +125,11 @@ const handlers: { [K in Action['op']]: (c: Ctx, act: ActionOf<K>) => void } = {
   timeout(c, act) {
     requireCap(c, Cap.TIMEOUT, 'time members out')
     const target = toHex(act.target)
-    const m = memberOf(c, target)
+    memberOf(c, target)
     if (isOwner(c.s, target)) reject('rank', 'owners cannot be timed out')
     requireOutranks(c, target)
-    if (act.until === 0) delete m.timeoutUntil
-    else m.timeoutUntil = act.until
+    if (act.until === 0) c.s.timeouts.delete(target)
+    else c.s.timeouts.set(target, act.until)
   },
   'define-role'(c, act) {
     requireCap(c, Cap.MANAGE_ROLES, 'manage roles')

@@ -120,20 +120,20 @@ export class AuthorityLog {
   }
 
   /**
-   * The heads an author should name as parents: accepted entries that no
-   * accepted entry names as parent (the genesis root when there are none),
-   * at most {@link MAX_PARENTS}, newest first.
+   * The heads an author should name as parents: stored entries that no
+   * stored entry names as parent (the genesis root when there are none), at
+   * most {@link MAX_PARENTS}, newest first. Refused entries are included on
+   * purpose: building on them anchors them before everything written later,
+   * so a refused entry can never drift past a later promotion and take
+   * effect (PROTOCOL.md §6.5).
    */
   heads(): { ids: Bytes[]; lamport: number } {
     const referenced = new Set<string>()
-    const accepted: Stored[] = []
-    for (const e of this.#order) {
-      if (e.rejection) continue
-      const stored = this.#nodes.get(e.node.key) as Stored
-      accepted.push(stored)
-      for (const p of stored.parents) referenced.add(p)
-    }
-    const heads = accepted.filter((s) => !referenced.has(s.node.key)).sort((a, b) => b.lamport - a.lamport).slice(0, MAX_PARENTS)
+    for (const stored of this.#nodes.values()) for (const p of stored.parents) referenced.add(p)
+    const heads = [...this.#nodes.values()]
+      .filter((s) => !referenced.has(s.node.key))
+      .sort((a, b) => b.lamport - a.lamport || (a.node.key < b.node.key ? -1 : 1))
+      .slice(0, MAX_PARENTS)
     if (heads.length === 0) return { ids: [fromHex(this.rootKey)], lamport: 1 }
     return { ids: heads.map((h) => h.node.id), lamport: 1 + Math.max(...heads.map((h) => h.lamport)) }
   }
@@ -215,12 +215,7 @@ export class AuthorityLog {
       this.#waiting.delete(n.key)
       if (n.entry.lamport !== expected) {
         invalid.push(new AuthorityRejectedError('bad-lamport', `lamport must be ${expected}, is ${n.entry.lamport}`))
-        // Entries waiting on a refused entry can never be placed: drop them too.
-        for (const w of waiters ?? []) {
-          const p = this.#pending.get(w)
-          this.#pending.delete(w)
-          if (p) invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
-        }
+        this.#dropWaiting(waiters, invalid)
         continue
       }
       const act = n.entry.act
@@ -241,6 +236,30 @@ export class AuthorityLog {
     }
   }
 
+  /**
+   * Entries waiting on a refused entry can never be placed: drop them, and
+   * transitively whatever waits on them, so nothing is left waiting or
+   * reported missing on their account.
+   */
+  #dropWaiting(waiters: Iterable<string> | undefined, invalid: ProtocolError[]): void {
+    const drop = [...(waiters ?? [])]
+    while (drop.length > 0) {
+      const w = drop.pop() as string
+      const p = this.#pending.get(w)
+      if (!p) continue
+      this.#pending.delete(w)
+      invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
+      for (const m of p.missing) {
+        const set = this.#waiting.get(m)
+        set?.delete(w)
+        if (set?.size === 0) this.#waiting.delete(m)
+      }
+      const next = this.#waiting.get(w)
+      this.#waiting.delete(w)
+      if (next) drop.push(...next)
+    }
+  }
+
   #integrate(added: readonly EntryNode[]): void {
     const last = this.#order[this.#order.length - 1]
     const only = added.length === 1 ? (this.#nodes.get((added[0] as EntryNode).key) as Stored) : undefined
@@ -248,8 +267,40 @@ export class AuthorityLog {
       this.#append(only, undefined)
       return
     }
-    if (added.some((n) => (this.#nodes.get(n.key) as Stored).checkpointCandidate)) this.#replayAll()
-    else this.#replayTail()
+    const checkpoints = added.filter((n) => (this.#nodes.get(n.key) as Stored).checkpointCandidate)
+    if (checkpoints.length === 0) this.#replayTail()
+    else if (checkpoints.length === 1 && this.#extendsChain(checkpoints[0] as EntryNode)) this.#replayFromLastCheckpoint(checkpoints[0] as EntryNode)
+    else this.#replayAll()
+  }
+
+  /** Whether `cp` is the next link of the chain and no other candidate competes for its seq. */
+  #extendsChain(cp: EntryNode): boolean {
+    const act = cp.entry.act
+    if (act.op !== 'checkpoint') return false
+    const { chain } = this.#final
+    const last = chain[chain.length - 1]
+    if (act.seq !== chain.length + 1) return false
+    if (last === undefined ? act.prev !== undefined : act.prev === undefined || toHex(act.prev) !== last) return false
+    for (const s of this.#nodes.values()) {
+      if (s.checkpointCandidate && s.node.key !== cp.key && s.node.entry.act.op === 'checkpoint' && s.node.entry.act.seq >= act.seq) return false
+    }
+    return true
+  }
+
+  /** A checkpoint extended the chain: finalise its segment after the last one and replay only the new tail. */
+  #replayFromLastCheckpoint(cp: EntryNode): void {
+    const { state, length, covered, chain } = this.#final
+    this.#state = cloneState(state)
+    for (const e of this.#order.slice(length)) this.#positions.delete(e.node.key)
+    this.#order.length = length
+    const segment = ancestorsOf(cp.key, this.#nodes, covered)
+    const nextCovered = new Set(covered)
+    for (const k of segment) nextCovered.add(k)
+    const seq = chain.length + 1
+    orderSegment([...segment].map((k) => this.#nodes.get(k) as Stored), this.#state, (s) => { this.#append(s as Stored, seq) })
+    this.#final = { state: cloneState(this.#state), length: this.#order.length, covered: nextCovered, chain: [...chain, cp.key] }
+    const tail = [...this.#nodes.values()].filter((s) => !nextCovered.has(s.node.key))
+    orderSegment(tail, this.#state, (s) => { this.#append(s as Stored, undefined) })
   }
 
   #append(stored: Stored, checkpoint: number | undefined): void {
@@ -310,7 +361,7 @@ export class AuthorityLog {
         const act = s.node.entry.act
         if (act.op !== 'checkpoint') return false
         if (prev === undefined) return act.prev === undefined
-        return act.prev !== undefined && toHex(act.prev) === prev && ancestorsOf(s.node.key, this.#nodes, new Set()).has(prev)
+        return act.prev !== undefined && toHex(act.prev) === prev
       })
       if (candidates.length === 0) return chain
       candidates.sort((x, y) => (x.node.key < y.node.key ? -1 : 1))

@@ -16,6 +16,7 @@ import { encodeGenesis, type Genesis } from '../rooms/genesis.ts'
 import { markVerified, type Verified } from '../verified.ts'
 import { verifyBatch, type VerifyItem } from '../crypto/ed25519.ts'
 import { ROLE_ID_PATTERN } from './capabilities.ts'
+import { inviteSigningRecord } from '../invite/invite-link.ts'
 
 /** Most parents an entry may name. */
 export const MAX_PARENTS = 16
@@ -69,7 +70,7 @@ const actionShapes = {
   },
   'channel-delete': { channel: bytes(16) },
   'channel-override': { channel: bytes(16), role: optional(roleId), member: optional(key), allow: caps, deny: caps },
-  join: { invite: optional(struct({ by: key, exp: optional(uint()), sig: bytes(64) })) },
+  join: { invite: optional(struct({ by: key, exp: optional(uint()), code: optional(bytes({ min: 8, max: 16 })), sig: bytes(64) })) },
   leave: {},
   checkpoint: { seq: uint(1), prev: optional(bytes(32)) }
 } as const
@@ -181,8 +182,8 @@ export async function signAuthorityEntry(
 }
 
 /** The bytes a join's invite signature covers (PROTOCOL.md §4.3). */
-function inviteInput(room: Uint8Array, invite: { by: Uint8Array; exp?: number }): Bytes {
-  return signatureInput({ v: 1, t: 'invite', room, by: invite.by, exp: invite.exp })
+function inviteInput(room: Uint8Array, invite: { by: Uint8Array; exp?: number; code?: Uint8Array }): Bytes {
+  return signatureInput(inviteSigningRecord(room, invite.by, invite.exp, invite.code))
 }
 
 /**

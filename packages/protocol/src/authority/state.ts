@@ -18,8 +18,6 @@ export interface MemberState {
   roleSince: Map<RoleId, number>
   /** Order position of the join (−1 for the creator). */
   joinedAt: number
-  /** End of a timeout in Unix ms (absent: none). */
-  timeoutUntil?: number
 }
 
 /** A permission override on a channel. */
@@ -74,6 +72,11 @@ export interface AuthorityState {
   members: Map<string, MemberState>
   /** Bans by hex key. */
   bans: Map<string, BanState>
+  /**
+   * Timeout ends (Unix ms) by hex key. Kept apart from membership so that
+   * leaving and rejoining, or being kicked, does not shed a timeout.
+   */
+  timeouts: Map<string, number>
   /** Channels by hex id. */
   channels: Map<string, ChannelState>
   /** Joins counted per invite (hex of the invite signature). */
@@ -95,6 +98,7 @@ export function initialState(genesis: Genesis): AuthorityState {
     roles: new Map(STATIC_ROLES.map((r) => [r.id, r])),
     members: new Map([[creator, { key: genesis.creator, roles: new Set([OWNER]), roleSince: new Map([[OWNER, -1]]), joinedAt: -1 }]]),
     bans: new Map(),
+    timeouts: new Map(),
     channels: new Map(),
     inviteUses: new Map(),
     position: 0
@@ -110,6 +114,7 @@ export function cloneState(s: AuthorityState): AuthorityState {
     roles: new Map(s.roles),
     members: new Map([...s.members].map(([k, m]) => [k, { ...m, roles: new Set(m.roles), roleSince: new Map(m.roleSince) }])),
     bans: new Map(s.bans),
+    timeouts: new Map(s.timeouts),
     channels: new Map([...s.channels].map(([k, c]) => [k, { ...c, overrides: new Map(c.overrides) }])),
     inviteUses: new Map(s.inviteUses)
   }

@@ -29,9 +29,10 @@ export function memberView(state: AuthorityState, key: Uint8Array): MemberView |
     .map((id) => state.roles.get(id))
     .filter((r): r is RoleDef => r !== undefined)
     .sort((a, b) => a.rank - b.rank)
+  const timeoutUntil = state.timeouts.get(hex)
   return {
     key: m.key, roles, caps: memberCaps(state, hex), rank: memberRank(state, hex),
-    ...(m.timeoutUntil !== undefined ? { timeoutUntil: m.timeoutUntil } : {})
+    ...(timeoutUntil !== undefined ? { timeoutUntil } : {})
   }
 }
 
@@ -75,13 +76,14 @@ export function channelCaps(state: AuthorityState, key: Uint8Array, channel: Uin
     const own = ch.overrides.get(`member:${hex}`)
     if (own) caps = (caps & ~own.deny) | own.allow
   }
-  if (m.timeoutUntil !== undefined && at < m.timeoutUntil) caps &= ~TIMEOUT_SUSPENDS
+  const until = state.timeouts.get(hex)
+  if (until !== undefined && at < until) caps &= ~TIMEOUT_SUSPENDS
   return caps
 }
 
 /** Whether `key` is timed out at `at`. */
 export function isTimedOut(state: AuthorityState, key: Uint8Array, at: number): boolean {
-  const until = state.members.get(toHex(key))?.timeoutUntil
+  const until = state.timeouts.get(toHex(key))
   return until !== undefined && at < until
 }
 

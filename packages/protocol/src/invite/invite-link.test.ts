@@ -404,3 +404,28 @@ describe('link integrity', () => {
     expect(parseInvite(formatInvite({ room, peers: [] }, { style: 'https', origin: 'http://127.0.0.1:8420/app/' })).room).toEqual(room)
   })
 })
+
+describe('invite codes', () => {
+  it('carries a signed random code through both spellings', async () => {
+    const code = testBytes('invite/code', 12)
+    const invite = await signInvite(inviter, { room, peers: [PEER], expires: T0 + 1000 }, { code })
+    for (const style of [HTTPS, HEARTH]) {
+      const parsed = parseInvite(formatInvite(invite, style))
+      expect(sameInvite(parsed, invite)).toBe(true)
+      expect(toHex(parsed.inviter!.code!)).toBe(toHex(code))
+      await verifyInvite(parsed, T0)
+    }
+  })
+
+  it('refuses a changed code, a code without a signature, and codes of the wrong size', async () => {
+    const invite = await signInvite(inviter, { room, peers: [] }, { code: testBytes('invite/code2', 8) })
+    const changed = { ...invite, inviter: { ...invite.inviter!, code: testBytes('invite/code3', 8) } }
+    await expectReject(() => verifyInvite(changed, T0), InvalidSignatureError)
+    expectThrow(() => parseInvite(`hearth:?room=${R}&code=${toBase32(testBytes('c', 8))}`), InvalidInviteError)
+    const link = formatInvite(invite, HEARTH)
+    expectThrow(() => parseInvite(link.replace(/code=[a-z2-7]+/, `code=${toBase32(testBytes('c', 4))}`)), InvalidInviteError)
+    expectThrow(() => parseInvite(link.replace(/code=[a-z2-7]+/, `code=${toBase32(testBytes('c', 17))}`)), InvalidInviteError)
+    expectThrow(() => parseInvite(link.replace(/code=[a-z2-7]+/, 'code=not*base32')), InvalidInviteError)
+    await expectReject(() => signInvite(inviter, { room, peers: [] }, { code: new Uint8Array(7) }), InvalidInviteError)
+  })
+})

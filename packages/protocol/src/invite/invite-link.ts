@@ -8,11 +8,13 @@
  * `room` and `by` are base32 (§1.3), `sig` base64url, every value
  * percent-encoded. `peer` (bootstrap hints, up to 8) and `name` are unsigned
  * hints: the room's genesis is what binds its name. `by` + `sig` (together or
- * not at all) are the inviter's signature over the room id and expiry; the
- * authority log decides what an inviter's signature is worth.
+ * not at all) are the inviter's signature over the room id, expiry and the
+ * optional `code` (a random nonce that makes each invite distinct, so use
+ * limits count per invite); the authority log decides what an inviter's
+ * signature is worth.
  */
 import { ExpiredError, InvalidArgumentError, InvalidInviteError, InvalidSignatureError, ProtocolError } from '../errors.ts'
-import { equalBytes, fromBase32, fromBase64Url, toBase32, toBase64Url, type Bytes } from '../bytes.ts'
+import { equalBytes, fromBase32, fromBase64Url, toBase32, toBase64Url, toBytes, type Bytes } from '../bytes.ts'
 import { assertValidPublicKey, verify, sign, type Keypair } from '../crypto/ed25519.ts'
 import { signatureInput } from '../records/record.ts'
 import { MAX_ROOM_NAME_BYTES } from '../rooms/genesis.ts'
@@ -25,6 +27,9 @@ import { markVerified, type Verified } from '../verified.ts'
 export const MAX_INVITE_PEERS = 8
 /** Longest multiaddr hint, in characters. */
 export const MAX_MULTIADDR_LENGTH = 512
+/** Length range of an invite code, in bytes. */
+export const MIN_INVITE_CODE_BYTES = 8
+export const MAX_INVITE_CODE_BYTES = 16
 /** Longest invite link accepted by the parser, in characters. */
 export const MAX_INVITE_LENGTH = 8192
 
@@ -34,7 +39,7 @@ export interface Invite {
   readonly peers: readonly string[]
   readonly name?: string
   readonly expires?: number
-  readonly inviter?: { readonly key: Bytes; readonly sig: Bytes }
+  readonly inviter?: { readonly key: Bytes; readonly sig: Bytes; readonly code?: Bytes }
 }
 
 /** How to spell a link: the web app's URL at `origin`, or the `hearth:` URI. */
@@ -80,6 +85,7 @@ export function formatInvite(invite: Invite, style: InviteStyle): string {
   if (invite.name !== undefined) params.append('name', invite.name)
   if (invite.inviter) {
     params.append('by', toBase32(invite.inviter.key))
+    if (invite.inviter.code) params.append('code', toBase32(invite.inviter.code))
     params.append('sig', toBase64Url(invite.inviter.sig))
   }
   const query = params.toString().replace(/\+/g, '%20')
@@ -146,7 +152,9 @@ function parseInviteUnchecked(link: string): Invite {
   const name = single('name')
   const by = single('by')
   const sig = single('sig')
+  const code = single('code')
   if ((by === undefined) !== (sig === undefined)) throw new InvalidInviteError('"by" and "sig" go together')
+  if (code !== undefined && by === undefined) throw new InvalidInviteError('"code" needs "by" and "sig"')
   let inviter: Invite['inviter']
   if (by !== undefined && sig !== undefined) {
     let key: Bytes
@@ -158,7 +166,18 @@ function parseInviteUnchecked(link: string): Invite {
       throw new InvalidInviteError(err instanceof InvalidArgumentError ? `inviter: ${err.message}` : 'inviter key is invalid')
     }
     if (sigBytes.length !== 64) throw new InvalidInviteError('inviter signature must be 64 bytes')
-    inviter = { key, sig: sigBytes }
+    let codeBytes: Bytes | undefined
+    if (code !== undefined) {
+      try {
+        codeBytes = fromBase32(code)
+      } catch {
+        throw new InvalidInviteError('invite code is not base32')
+      }
+      if (codeBytes.length < MIN_INVITE_CODE_BYTES || codeBytes.length > MAX_INVITE_CODE_BYTES) {
+        throw new InvalidInviteError(`invite code must be ${MIN_INVITE_CODE_BYTES}–${MAX_INVITE_CODE_BYTES} bytes`)
+      }
+    }
+    inviter = { key, sig: sigBytes, ...(codeBytes ? { code: codeBytes } : {}) }
   }
   const invite: Invite = {
     room,
@@ -171,15 +190,27 @@ function parseInviteUnchecked(link: string): Invite {
   return invite
 }
 
-function inviteSigningRecord(room: Uint8Array, key: Uint8Array, expires: number | undefined): object {
-  return { v: 1, t: 'invite', room, by: key, exp: expires }
+/**
+ * The record an inviter signs (§4.3): `{v: 1, t: "invite", room, by, exp?, code?}`.
+ * The authority log checks the same bytes for an invite carried in a join.
+ */
+export function inviteSigningRecord(room: Uint8Array, key: Uint8Array, expires: number | undefined, code?: Uint8Array): object {
+  return { v: 1, t: 'invite', room, by: key, exp: expires, code }
 }
 
-/** Sign an invite as `inviter`: the signature covers room, inviter key and expiry (§4.3). */
-export async function signInvite(inviter: Keypair, invite: Omit<Invite, 'inviter'>): Promise<Invite> {
+/**
+ * Sign an invite as `inviter`: the signature covers room, inviter key, expiry
+ * and `code` (§4.3). Pass a fresh random `code` (8–16 bytes) so that two
+ * invites with the same expiry are distinct and use limits count per invite.
+ */
+export async function signInvite(inviter: Keypair, invite: Omit<Invite, 'inviter'>, opts: { code?: Uint8Array } = {}): Promise<Invite> {
   assertValidInvite(invite)
-  const sig = await sign(inviter, signatureInput(inviteSigningRecord(invite.room, inviter.publicKey, invite.expires)))
-  return { ...invite, inviter: { key: inviter.publicKey, sig } }
+  const code = opts.code === undefined ? undefined : toBytes(opts.code)
+  if (code && (code.length < MIN_INVITE_CODE_BYTES || code.length > MAX_INVITE_CODE_BYTES)) {
+    throw new InvalidInviteError(`invite code must be ${MIN_INVITE_CODE_BYTES}–${MAX_INVITE_CODE_BYTES} bytes`)
+  }
+  const sig = await sign(inviter, signatureInput(inviteSigningRecord(invite.room, inviter.publicKey, invite.expires, code)))
+  return { ...invite, inviter: { key: inviter.publicKey, sig, ...(code ? { code } : {}) } }
 }
 
 /**
@@ -191,7 +222,7 @@ export async function verifyInvite(invite: Invite, now: number): Promise<Verifie
   assertValidInvite(invite)
   if (invite.expires !== undefined && now >= invite.expires) throw new ExpiredError('invite has expired')
   if (invite.inviter) {
-    const input = signatureInput(inviteSigningRecord(invite.room, invite.inviter.key, invite.expires))
+    const input = signatureInput(inviteSigningRecord(invite.room, invite.inviter.key, invite.expires, invite.inviter.code))
     if (!(await verify(invite.inviter.key, input, invite.inviter.sig))) {
       throw new InvalidSignatureError('inviter signature does not verify')
     }
@@ -205,6 +236,7 @@ export function sameInvite(a: Invite, b: Invite): boolean {
     equalBytes(a.room, b.room) && a.peers.length === b.peers.length && a.peers.every((p, i) => p === b.peers[i]) &&
     a.name === b.name && a.expires === b.expires &&
     (a.inviter === undefined ? b.inviter === undefined
-      : b.inviter !== undefined && equalBytes(a.inviter.key, b.inviter.key) && equalBytes(a.inviter.sig, b.inviter.sig))
+      : b.inviter !== undefined && equalBytes(a.inviter.key, b.inviter.key) && equalBytes(a.inviter.sig, b.inviter.sig) &&
+        (a.inviter.code === undefined ? b.inviter.code === undefined : b.inviter.code !== undefined && equalBytes(a.inviter.code, b.inviter.code)))
   )
 }
