@@ -467,7 +467,8 @@ const ORIGIN = 'https://hearth.example'
 
 async function inviteVectors(): Promise<Json> {
   const room = testBytes('invite/room', 32)
-  const cases: [string, Omit<Invite, 'inviter'>, typeof alice | null, number[]][] = [
+  const cases: [string, Omit<Invite, 'inviter'>, typeof alice | null, number[], Uint8Array?][] = [
+    ['signed, with a code', { room, peers: [], expires: T0 + DAY }, alice, [T0], testBytes('invite/code', 8)],
     ['signed, every field', { room, peers: ['/dns4/relay.hearth.example/tcp/443/wss/p2p/12D3KooWGzh1V4ZnZoN9uC5Ryy4oDdu8P2dYfC6RrjWG8NaPqC3w', '/ip4/192.0.2.7/udp/4001/quic-v1/webtransport'], name: 'Hearth dev', expires: T0 + DAY }, alice, [T0, T0 + DAY - 1, T0 + DAY]],
     ['signed, no expiry', { room, peers: [] }, bob, [Number.MAX_SAFE_INTEGER]],
     ['unsigned, odd name and hints', { room, peers: ['/dns4/a&b=c#d/tcp/1', '/unix/%2Ftmp%2Fsock', '/dns4/bücher.example/tcp/443'], name: '  Café & Co = #1 100% + ☕  ', expires: T0 + HOUR }, null, [T0, T0 + HOUR]],
@@ -475,8 +476,8 @@ async function inviteVectors(): Promise<Json> {
   ]
   const vectors: Json[] = []
   const signedByName = new Map<string, Invite>()
-  for (const [name, unsigned, signer, times] of cases) {
-    const invite: Invite = signer ? await signInvite(signer.keypair, unsigned) : unsigned
+  for (const [name, unsigned, signer, times, code] of cases) {
+    const invite: Invite = signer ? await signInvite(signer.keypair, unsigned, code ? { code } : {}) : unsigned
     signedByName.set(name, invite)
     const https = formatInvite(invite, { style: 'https', origin: ORIGIN })
     const hearth = formatInvite(invite, { style: 'hearth' })
@@ -485,7 +486,8 @@ async function inviteVectors(): Promise<Json> {
     vectors.push({
       name, room: hex(room), roomIdText: formatRoomId(room), peers: [...invite.peers], roomName: invite.name ?? null, expires: invite.expires ?? null,
       inviterSeed: signer ? hex(signer.seed) : null, inviterPublicKey: invite.inviter ? hex(invite.inviter.key) : null,
-      signatureInput: signer ? hex(signatureInput({ v: 1, t: 'invite', room, by: signer.keypair.publicKey, exp: invite.expires })) : null,
+      code: code ? hex(code) : null,
+      signatureInput: signer ? hex(signatureInput({ v: 1, t: 'invite', room, by: signer.keypair.publicKey, exp: invite.expires, code })) : null,
       signature: invite.inviter ? hex(invite.inviter.sig) : null,
       origin: ORIGIN, https, hearth, checks
     })
@@ -763,7 +765,7 @@ describe.skipIf(UPDATE)('the committed vectors check out independently', () => {
       expect(str(c.https).startsWith(`${str(c.origin)}/#/join/${str(c.roomIdText)}`)).toBe(true)
       if (c.signature !== null) {
         expect(hex(fromHearth.inviter!.sig)).toBe(c.signature)
-        expect(hex(signatureInput({ v: 1, t: 'invite', room: fromHearth.room, by: fromHearth.inviter!.key, exp: fromHearth.expires }))).toBe(c.signatureInput)
+        expect(hex(signatureInput({ v: 1, t: 'invite', room: fromHearth.room, by: fromHearth.inviter!.key, exp: fromHearth.expires, code: fromHearth.inviter!.code }))).toBe(c.signatureInput)
         expect(await verifyOnBoth(bytesOf(c.inviterPublicKey), bytesOf(c.signatureInput), bytesOf(c.signature))).toEqual([true, true])
       }
       for (const check of list(c.checks)) await expectOutcome(() => verifyInvite(fromHearth, num(check.now)), str(check.result), `${str(c.name)} at ${num(check.now)}`)
