@@ -303,11 +303,11 @@ export const CBOR_REJECTIONS: readonly (readonly [string, string, ErrorClass])[]
   ['array length in 8 bytes', '9b000000000000000100', NonCanonicalEncodingError],
   ['unsorted map keys', 'a2616201616101', NonCanonicalEncodingError],
   ['longer key before shorter key', 'a262616101616202', NonCanonicalEncodingError],
-  ['float16 0.0', 'f90000', NonCanonicalEncodingError],
-  ['float16 1.0', 'f93c00', NonCanonicalEncodingError],
-  ['float32 100.0', 'fa42c80000', NonCanonicalEncodingError],
-  ['float64 1.0e12', 'fb426d1a94a2000000', NonCanonicalEncodingError],
-  ['float16 -0.0', 'f98000', NonCanonicalEncodingError],
+  ['float16 0.0', 'f90000', MalformedEncodingError],
+  ['float16 1.0', 'f93c00', MalformedEncodingError],
+  ['float32 100.0', 'fa42c80000', MalformedEncodingError],
+  ['float64 1.0e12', 'fb426d1a94a2000000', MalformedEncodingError],
+  ['float16 -0.0', 'f98000', MalformedEncodingError],
   ['float16 1.5', 'f93e00', MalformedEncodingError],
   ['float64 1.1', 'fb3ff199999999999a', MalformedEncodingError],
   ['float16 NaN', 'f97e00', MalformedEncodingError],
@@ -475,9 +475,9 @@ export function encodingAttacks(valid: Uint8Array, maxBytes: number): HostileCas
   add(`indefinite-length byte string (${firstBytesField})`, withEntry(record, firstBytesField, { ...bytesField, chunked: true }), MalformedEncodingError)
   add('indefinite-length text (t)', withEntry(record, 't', { ...(mapEntry(record, 't') as Extract<Item, { kind: 'text' }>), chunked: true }), MalformedEncodingError)
   add('indefinite-length array field', withEntry(record, 'zz', { kind: 'array', items: [], indefinite: true }), MalformedEncodingError)
-  add('float16 1.0 for v', withEntry(record, 'v', floatItem(1, 2)), NonCanonicalEncodingError)
-  add('float32 1.0 for v', withEntry(record, 'v', floatItem(1, 4)), NonCanonicalEncodingError)
-  add('float64 1.0 for v', withEntry(record, 'v', floatItem(1, 8)), NonCanonicalEncodingError)
+  add('float16 1.0 for v', withEntry(record, 'v', floatItem(1, 2)), MalformedEncodingError)
+  add('float32 1.0 for v', withEntry(record, 'v', floatItem(1, 4)), MalformedEncodingError)
+  add('float64 1.0 for v', withEntry(record, 'v', floatItem(1, 8)), MalformedEncodingError)
   add('float 1.5 for v', withEntry(record, 'v', floatItem(1.5, 8)), MalformedEncodingError)
   add('float NaN for v', withEntry(record, 'v', floatItem(NaN, 2)), MalformedEncodingError)
   add('float Infinity for v', withEntry(record, 'v', floatItem(Infinity, 2)), MalformedEncodingError)

@@ -22,6 +22,9 @@ import { ancestorsOf, orderSegment, type OrderNode } from './linear-order.ts'
 import { AuthorityRejectedError } from './rejection.ts'
 import { cloneState, initialState, type AuthorityState } from './state.ts'
 
+/** Entries decoded and sent to verification at once when adding a batch. */
+const VERIFY_CHUNK = 256
+
 /** Most entries held while they wait for missing parents. */
 export const MAX_PENDING = 10_000
 
@@ -138,27 +141,49 @@ export class AuthorityLog {
     return { ids: heads.map((h) => h.node.id), lamport: 1 + Math.max(...heads.map((h) => h.lamport)) }
   }
 
-  /** Decode, verify and add entries given as bytes. */
+  /**
+   * Decode, verify and add entries given as bytes. Large batches (sync) are
+   * pipelined: while WebCrypto verifies one chunk on its worker threads, the
+   * main thread decodes the next.
+   */
   async add(encoded: readonly Uint8Array[]): Promise<AddResult> {
     const invalid: ProtocolError[] = []
-    const nodes: EntryNode[] = []
-    for (const bytes of encoded) {
-      try {
-        nodes.push(decodeAuthorityEntry(bytes))
-      } catch (err) {
-        if (err instanceof ProtocolError) invalid.push(err)
-        else throw err
+    const added: EntryNode[] = []
+    const seen = new Set<string>()
+    let inflight: Promise<void> = Promise.resolve()
+    for (let start = 0; start < encoded.length; start += VERIFY_CHUNK) {
+      const nodes: EntryNode[] = []
+      for (const bytes of encoded.slice(start, start + VERIFY_CHUNK)) {
+        try {
+          nodes.push(decodeAuthorityEntry(bytes))
+        } catch (err) {
+          if (err instanceof ProtocolError) invalid.push(err)
+          else throw err
+        }
       }
+      const fresh = this.#screen(nodes, seen, invalid)
+      const verifying = verifyAuthorityEntries(fresh)
+      await inflight
+      inflight = verifying.then((verified) => { this.#insertVerified(verified, added, invalid) })
     }
-    const result = await this.addNodes(nodes)
-    return { ...result, invalid: [...invalid, ...result.invalid] }
+    await inflight
+    if (added.length > 0) this.#integrate(added)
+    return { added, invalid, missing: this.missingParents() }
   }
 
   /** Verify and add decoded entries. */
   async addNodes(nodes: readonly EntryNode[]): Promise<AddResult> {
     const invalid: ProtocolError[] = []
+    const added: EntryNode[] = []
+    const fresh = this.#screen(nodes, new Set(), invalid)
+    this.#insertVerified(await verifyAuthorityEntries(fresh), added, invalid)
+    if (added.length > 0) this.#integrate(added)
+    return { added, invalid, missing: this.missingParents() }
+  }
+
+  /** Refuse duplicates and other rooms' entries; `seen` spans one batch. */
+  #screen(nodes: readonly EntryNode[], seen: Set<string>, invalid: ProtocolError[]): EntryNode[] {
     const fresh: EntryNode[] = []
-    const seen = new Set<string>()
     for (const node of nodes) {
       if (this.#nodes.has(node.key) || this.#pending.has(node.key) || seen.has(node.key)) {
         invalid.push(new AuthorityRejectedError('duplicate', 'entry is already known'))
@@ -169,14 +194,14 @@ export class AuthorityLog {
         fresh.push(node)
       }
     }
-    const verified = await verifyAuthorityEntries(fresh)
-    const added: EntryNode[] = []
+    return fresh
+  }
+
+  #insertVerified(verified: readonly (Verified<EntryNode> | InvalidSignatureError)[], added: EntryNode[], invalid: ProtocolError[]): void {
     for (const v of verified) {
       if (v instanceof InvalidSignatureError) invalid.push(new AuthorityRejectedError('bad-signature', v.message))
       else this.#insert(v, added, invalid)
     }
-    if (added.length > 0) this.#integrate(added)
-    return { added, invalid, missing: this.missingParents() }
   }
 
   /** Ids named as parents by waiting entries that are neither stored nor waiting themselves. */

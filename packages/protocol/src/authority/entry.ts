@@ -10,7 +10,7 @@ import { compareBytes, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { assertValidPublicKey, type Keypair } from '../crypto/ed25519.ts'
 import { taggedHash } from '../crypto/sha256.ts'
 import { array, bytes, literal, oneOf, optional, struct, text, uint, type Check, type StructOf } from '../encoding/schema.ts'
-import { decodeRecord, encodeRecord, signRecord, signatureInput, type RecordType } from '../records/record.ts'
+import { decodeRecord, encodeRecord, signRecord, signatureInput, signatureInputOf, type RecordType } from '../records/record.ts'
 import { AVATAR_MIME_TYPES, MAX_AVATAR_BYTES } from '../identity/profile.ts'
 import { encodeGenesis, type Genesis } from '../rooms/genesis.ts'
 import { markVerified, type Verified } from '../verified.ts'
@@ -196,16 +196,17 @@ export async function verifyAuthorityEntries(
 ): Promise<(Verified<EntryNode> | InvalidSignatureError)[]> {
   const items: VerifyItem[] = []
   const owners: number[] = []
-  for (let i = 0; i < nodes.length; i++) {
-    const { entry } = nodes[i] as EntryNode
-    items.push({ publicKey: entry.author, message: signatureInput(entry), signature: entry.sig })
+  for (const [i, node] of nodes.entries()) {
+    const { entry } = node
+    items.push({ publicKey: entry.author, message: signatureInputOf(node.bytes), signature: entry.sig })
     owners.push(i)
     if (entry.act.op === 'join' && entry.act.invite) {
       items.push({ publicKey: entry.act.invite.by, message: inviteInput(entry.room, entry.act.invite), signature: entry.act.invite.sig })
       owners.push(i)
     }
   }
-  const ok = await verifyBatch(items)
+  // Queue every check at once: WebCrypto runs them on worker threads while the caller goes on.
+  const ok = await verifyBatch(items, Math.max(1, items.length))
   const bad = new Set<number>()
   ok.forEach((valid, j) => { if (!valid) bad.add(owners[j] as number) })
   return nodes.map((node, i) => {

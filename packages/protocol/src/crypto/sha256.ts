@@ -3,7 +3,7 @@
  * awaiting. Backed by @noble/hashes.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
-import { toBytes, utf8, type Bytes } from '../bytes.ts'
+import { concat, toBytes, utf8, type Bytes } from '../bytes.ts'
 
 /** Length of a SHA-256 digest in bytes. */
 export const SHA256_BYTES = 32
@@ -21,5 +21,13 @@ export function sha256(...parts: Uint8Array[]): Bytes {
  * one purpose can never be replayed as another.
  */
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Bytes {
-  return sha256(utf8(tag), new Uint8Array([0]), ...parts)
+  let prefix = tagPrefixes.get(tag)
+  if (!prefix) {
+    prefix = concat(utf8(tag), new Uint8Array([0]))
+    tagPrefixes.set(tag, prefix)
+  }
+  return sha256(prefix, ...parts)
 }
+
+/** Encoded `tag ‖ 0x00` per tag: a handful of constant tags, computed once each. */
+const tagPrefixes = new Map<string, Bytes>()

@@ -7,6 +7,7 @@
  * mistaken for a signature of another protocol that uses the same key.
  */
 import { decodeCanonical, encodeCanonical, type CborValue } from '../encoding/cbor.ts'
+import { withoutMapKey } from '../encoding/cbor-walk.ts'
 import type { Check } from '../encoding/schema.ts'
 import { SchemaError, UnknownRecordTypeError, UnknownVersionError } from '../errors.ts'
 import { concat, utf8, type Bytes } from '../bytes.ts'
@@ -53,6 +54,15 @@ export function encodeRecord(record: object): Bytes {
 export function signatureInput(record: object): Bytes {
   const { sig: _sig, ...unsigned } = record as Record<string, CborValue | undefined>
   return concat(SIGNATURE_CONTEXT, encodeCanonical(unsigned))
+}
+
+/**
+ * The signature input of a record received as `encoded` (bytes that
+ * {@link decodeRecord} accepted): the same bytes as {@link signatureInput},
+ * cut from the encoding instead of encoding the record again.
+ */
+export function signatureInputOf(encoded: Uint8Array): Bytes {
+  return concat(SIGNATURE_CONTEXT, withoutMapKey(encoded, 'sig'))
 }
 
 /** Sign an unsigned record body and return it with `sig` added. */
