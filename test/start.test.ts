@@ -1,31 +1,21 @@
 // `npm start` (scripts/start.ts) builds the web app, serves it, and stops cleanly on Ctrl-C.
 
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { expect, it } from 'vitest'
+import { spawnJsonChild } from '../apps/daemon/src/json-child.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 it('builds the app, serves it on the printed URL and exits 0 on SIGINT', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-start-test-'))
   try {
-    const child = spawn(process.execPath, ['scripts/start.ts', '--port', '0', '--json'], {
+    const { child, lines, stderr, exited } = spawnJsonChild(['scripts/start.ts', '--port', '0', '--json'], {
       cwd: ROOT,
-      env: { ...process.env, HEARTH_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe']
+      env: { ...process.env, HEARTH_DATA_DIR: dataDir }
     })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', resolve)
-    })
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
     let url: string | undefined
     for (let next = await lines.next(); next.done !== true; next = await lines.next()) {
       const event = JSON.parse(next.value) as { event: string; url?: string }
@@ -34,7 +24,7 @@ it('builds the app, serves it on the printed URL and exits 0 on SIGINT', async (
         break
       }
     }
-    expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(url, stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
 
     const html = await (await fetch(url!)).text()
     expect(html).toContain('<title>Hearth</title>')

@@ -1,14 +1,13 @@
 // The `hearth` CLI: help, usage errors, JSON events, precedence of settings, and the real
 // process started with `node cli.ts serve --port 0 --json` and stopped with SIGINT.
 
-import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT, runCli, type CliIo } from './cli.ts'
 import { makeWebFixture, type WebFixture } from './test-fixtures.ts'
+import { spawnJsonChild } from './json-child.ts'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 
@@ -102,21 +101,12 @@ describe('runCli', () => {
 
 describe('hearth CLI as a subprocess', () => {
   it('serve --port 0 --json prints the URL, serves, and exits 0 on SIGINT', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json'], {
-      env: { ...process.env, HEARTH_WEB_DIR: fixture.webDir, HEARTH_DATA_DIR: fixture.dataDir },
-      stdio: ['ignore', 'pipe', 'pipe']
+    const { child, lines, stderr, exited } = spawnJsonChild([CLI, 'serve', '--port', '0', '--json'], {
+      env: { ...process.env, HEARTH_WEB_DIR: fixture.webDir, HEARTH_DATA_DIR: fixture.dataDir }
     })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const exited = new Promise<number | null>((resolve) => {
-      child.once('exit', resolve)
-    })
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
 
     const first = await lines.next()
-    expect(first.done, stderr).toBe(false)
+    expect(first.done, stderr()).toBe(false)
     const listening = JSON.parse(first.value as string) as { event: string; url: string }
     expect(listening.event).toBe('listening')
     expect(listening.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
@@ -136,6 +126,6 @@ describe('hearth CLI as a subprocess', () => {
     const rest: unknown[] = []
     for (let next = await lines.next(); next.done !== true; next = await lines.next()) rest.push(JSON.parse(next.value) as unknown)
     expect(rest).toEqual([{ event: 'stopping', signal: 'SIGINT' }, { event: 'stopped' }])
-    expect(stderr).toBe('')
+    expect(stderr()).toBe('')
   })
 })

@@ -1,12 +1,11 @@
 // Starts the real `hearth serve` daemon as a child process for end-to-end tests, the same
 // way a user runs it, and stops it with SIGINT (checking that it exits cleanly).
 
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { spawnJsonChild } from '../../../apps/daemon/src/json-child.ts'
 
 const CLI = fileURLToPath(new URL('../../../apps/daemon/src/cli.ts', import.meta.url))
 
@@ -44,16 +43,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonPr
   const ownDataDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hearth-e2e-data-')))
   const args = ['serve', '--json', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir]
-  const child = spawn(process.execPath, [CLI, ...args, '--web-dir', options.webDir], {
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', resolve)
-  })
+  const { child, lines, stderr, exited } = spawnJsonChild([CLI, ...args, '--web-dir', options.webDir])
   // If the test process ends without stopping us, do not leave a daemon holding the port.
   const killOnExit = (): void => {
     child.kill('SIGKILL')
@@ -63,7 +53,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonPr
 
   let url: string
   try {
-    url = await waitForListening(child, exited, options.startTimeoutMs ?? 15_000, () => stderr)
+    url = await waitForListening(lines, exited, options.startTimeoutMs ?? 15_000, stderr)
   } catch (error) {
     child.kill('SIGKILL')
     if (ownDataDir) await rm(dataDir, { recursive: true, force: true })
@@ -75,7 +65,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonPr
     url,
     port,
     dataDir,
-    stderr: () => stderr,
+    stderr,
     stop: () => {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
@@ -91,24 +81,24 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonPr
 }
 
 async function waitForListening(
-  child: ChildProcess,
+  lines: AsyncIterator<string>,
   exited: Promise<number | null>,
   timeoutMs: number,
   stderr: () => string
 ): Promise<string> {
-  const lines = createInterface({ input: child.stdout! })
-  const listening = new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
+  const listening = (async (): Promise<string> => {
+    for (let next = await lines.next(); next.done !== true; next = await lines.next()) {
       let event: { event?: unknown; url?: unknown; message?: unknown }
       try {
-        event = JSON.parse(line) as typeof event
+        event = JSON.parse(next.value) as typeof event
       } catch {
-        return
+        continue
       }
-      if (event.event === 'listening' && typeof event.url === 'string') resolve(event.url)
-      if (event.event === 'error') reject(new DaemonProcessError(`daemon failed to start: ${String(event.message)}`))
-    })
-  })
+      if (event.event === 'listening' && typeof event.url === 'string') return event.url
+      if (event.event === 'error') throw new DaemonProcessError(`daemon failed to start: ${String(event.message)}`)
+    }
+    throw new DaemonProcessError(`daemon closed its output before listening\n${stderr()}`)
+  })()
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
