@@ -54,6 +54,16 @@ function requireManageable(c: Ctx, role: RoleDef): void {
   if (!hasCaps(memberCaps(c.s, c.author), role.caps)) reject('escalation', 'role has capabilities the author lacks')
 }
 
+/** Kick and timeout: the author holds `cap` and outranks a member who is not an owner. Returns the target's hex key. */
+function requireModerates(c: Ctx, targetKey: Uint8Array, cap: number, what: string): string {
+  requireCap(c, cap, `${what} members`)
+  const target = toHex(targetKey)
+  memberOf(c, target)
+  if (isOwner(c.s, target)) reject('rank', `owners cannot be subject to ${what}`)
+  requireOutranks(c, target)
+  return target
+}
+
 function memberOf(c: Ctx, target: string): NonNullable<ReturnType<AuthorityState['members']['get']>> {
   const m = c.s.members.get(target)
   if (!m) reject('not-member', 'target is not a member')
@@ -115,19 +125,11 @@ const handlers: { [K in Action['op']]: (c: Ctx, act: ActionOf<K>) => void } = {
     c.s.bans.delete(target)
   },
   kick(c, act) {
-    requireCap(c, Cap.KICK, 'kick')
-    const target = toHex(act.target)
-    memberOf(c, target)
-    if (isOwner(c.s, target)) reject('rank', 'owners cannot be kicked')
-    requireOutranks(c, target)
+    const target = requireModerates(c, act.target, Cap.KICK, 'kick')
     c.s.members.delete(target)
   },
   timeout(c, act) {
-    requireCap(c, Cap.TIMEOUT, 'time members out')
-    const target = toHex(act.target)
-    memberOf(c, target)
-    if (isOwner(c.s, target)) reject('rank', 'owners cannot be timed out')
-    requireOutranks(c, target)
+    const target = requireModerates(c, act.target, Cap.TIMEOUT, 'time out')
     if (act.until === 0) c.s.timeouts.delete(target)
     else c.s.timeouts.set(target, act.until)
   },
