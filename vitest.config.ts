@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     exclude: ['test/e2e/**', '**/node_modules/**'],
+    setupFiles: ['test/support/fast-check-setup.ts'],
     testTimeout: 30_000
   }
 })

@@ -4,7 +4,7 @@ import { decodeRecord, encodeRecord, RECORD_VERSION, signatureInput, signRecord,
 import { bytes, literal, struct, text, uint, type StructOf } from '../encoding/schema.ts'
 import { encodeCanonical } from '../encoding/cbor.ts'
 import { concat, toHex, utf8 } from '../bytes.ts'
-import { SchemaError, UnknownRecordTypeError, UnknownVersionError } from '../errors.ts'
+import { ProtocolError, SchemaError, UnknownRecordTypeError, UnknownVersionError } from '../errors.ts'
 import { cborValue, expectSchemaField, expectThrow, hostileDecoderSuite, testKeypair } from '../test-support.ts'
 
 const noteFields = { v: literal(1), t: literal('note'), body: text(100), n: uint(), sig: bytes(64) }
@@ -93,5 +93,18 @@ describe('record envelope', () => {
       maxBytes: noteType.maxBytes,
       tag: 'note'
     })
+  })
+})
+
+describe('error messages never call methods of hostile values', () => {
+  // Regression: fast-check seed 991296523 found {"v":[{"toString":null}]}, where String(v) threw a TypeError.
+  it.each([
+    ['v is an array holding a map with toString: null', { v: [{ toString: null }], t: 'x' }],
+    ['v is a map with toString: null', { v: { toString: null, valueOf: null } }],
+    ['t is a map with toString: null', { v: 1, t: { toString: null } }],
+    ['t is an array', { v: 1, t: [{ toString: null }] }]
+  ])('%s', (_name, value) => {
+    const bytes = encodeCanonical(value)
+    expect(() => decodeRecord({ tag: 'x', maxBytes: 1000, check: (v) => v }, bytes)).toThrow(ProtocolError)
   })
 })

@@ -37,10 +37,10 @@ export function decodeRecord<T>(type: RecordType<T>, bytes: Uint8Array): T {
   }
   const map = value as Record<string, unknown>
   if (!Object.hasOwn(map, 'v')) throw new SchemaError('v', 'missing')
-  if (map.v !== RECORD_VERSION) throw new UnknownVersionError(`record version ${String(map.v)} is not supported`)
+  if (map.v !== RECORD_VERSION) throw new UnknownVersionError(`record version ${describeValue(map.v)} is not supported`)
   if (!Object.hasOwn(map, 't')) throw new SchemaError('t', 'missing')
   if (map.t !== type.tag) {
-    throw new UnknownRecordTypeError(`expected a "${type.tag}" record, got ${JSON.stringify(map.t).slice(0, 40)}`)
+    throw new UnknownRecordTypeError(`expected a "${type.tag}" record, got ${describeValue(map.t)}`)
   }
   return type.check(map, '')
 }
@@ -74,4 +74,17 @@ export async function signRecord<T extends object>(keypair: Keypair, unsigned: T
 /** Whether `record.sig` is a valid signature of `record` by `publicKey`. */
 export function verifyRecordSignature(record: { readonly sig: Uint8Array }, publicKey: Uint8Array): Promise<boolean> {
   return verify(publicKey, signatureInput(record), record.sig)
+}
+
+/**
+ * A short description of an untrusted decoded value for an error message.
+ * Never calls the value's own methods: a decoded map may carry a key named
+ * `toString` (with any value), so `String(value)` could throw.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40))
+  if (value === null) return 'null'
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'a map' : typeof value
 }
