@@ -25,6 +25,9 @@ import { cloneState, initialState, type AuthorityState } from './state.ts'
 /** Entries decoded and sent to verification at once when adding a batch. */
 const VERIFY_CHUNK = 256
 
+/** Causal-point states kept by {@link AuthorityLog.stateAt}. */
+const POINT_CACHE_LIMIT = 64
+
 /** Most entries held while they wait for missing parents. */
 export const MAX_PENDING = 10_000
 
@@ -72,6 +75,7 @@ export class AuthorityLog {
   /** State and order length at the end of the last checkpoint's segment. */
   #final: { state: AuthorityState; length: number; covered: Set<string>; chain: string[] }
   readonly #equivocations = new Map<string, EquivocationProof>()
+  readonly #pointCache = new Map<string, AuthorityState>()
 
   /** An empty log for the room of a verified genesis. */
   constructor(genesis: Verified<Genesis>) {
@@ -285,7 +289,36 @@ export class AuthorityLog {
     }
   }
 
+  /**
+   * The state at a causal point (PROTOCOL.md §6.6): replaying, in this log's
+   * order, only the entries named by `heads` (entry ids or the genesis id)
+   * and their ancestors. This is what a record written "under" those heads is
+   * judged by. Undefined when a head is not stored (yet). Recent points are
+   * cached until the log changes.
+   */
+  stateAt(heads: readonly Uint8Array[]): AuthorityState | undefined {
+    const keys = heads.map(toHex).sort()
+    const cacheKey = keys.join(',')
+    const hit = this.#pointCache.get(cacheKey)
+    if (hit) return hit
+    const members = new Set<string>()
+    for (const key of keys) {
+      if (key === this.rootKey) continue
+      if (!this.#nodes.has(key)) return undefined
+      for (const k of ancestorsOf(key, this.#nodes, members)) members.add(k)
+    }
+    const state = initialState(this.genesis)
+    for (const e of this.#order) if (members.has(e.node.key)) applyEntry(state, e.node)
+    this.#pointCache.set(cacheKey, state)
+    if (this.#pointCache.size > POINT_CACHE_LIMIT) {
+      const oldest = this.#pointCache.keys().next().value
+      if (oldest !== undefined) this.#pointCache.delete(oldest)
+    }
+    return state
+  }
+
   #integrate(added: readonly EntryNode[]): void {
+    this.#pointCache.clear()
     const last = this.#order[this.#order.length - 1]
     const only = added.length === 1 ? (this.#nodes.get((added[0] as EntryNode).key) as Stored) : undefined
     if (only && !only.checkpointCandidate && (last === undefined || only.lamport > last.node.entry.lamport)) {
