@@ -1,0 +1,117 @@
+/**
+ * Helpers for the sync tests and benchmark (not exported by the package):
+ * a seeded generator of item keys, sets that differ by a known amount, and a
+ * driver that runs two sessions back to back and counts what they sent.
+ */
+import { sha256 } from '../crypto/sha256.ts'
+import { u64be } from './fingerprint.ts'
+import { compareItemKeys, itemKeyString, type ItemKey } from './item-key.ts'
+import { MemoryReconcileStore, type ReconcileStore } from './item-store.ts'
+import { initiateReconcile, respondReconcile, type ReconcileOptions, type ReconcileSession } from './reconcile.ts'
+
+/** A small, fast, seeded PRNG (mulberry32): same seed, same sequence. */
+export class Rng {
+  #state: number
+  constructor(seed: number) {
+    this.#state = seed >>> 0
+  }
+
+  /** Uniform in [0, 2^32). */
+  u32(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0
+    let t = this.#state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return (t ^ (t >>> 14)) >>> 0
+  }
+
+  /** Uniform integer in [0, n). */
+  below(n: number): number {
+    return Math.floor((this.u32() / 0x100000000) * n)
+  }
+
+  /** A random subset of `items` of size `k` (k ≤ length), in random order. */
+  sample<T>(items: readonly T[], k: number): T[] {
+    const copy = [...items]
+    for (let i = 0; i < k; i++) {
+      const j = i + this.below(copy.length - i)
+      const a = copy[i] as T
+      copy[i] = copy[j] as T
+      copy[j] = a
+    }
+    return copy.slice(0, k)
+  }
+}
+
+/**
+ * `n` distinct keys from a seed: ids are SHA-256 of the seed and index;
+ * Lamport times grow by 0–`spread` per item (so many share a time when small).
+ */
+export function makeKeys(n: number, seed: number, spread = 3): ItemKey[] {
+  const rng = new Rng(seed)
+  const seedBytes = u64be(seed >>> 0)
+  const keys: ItemKey[] = []
+  let lamport = rng.below(1000)
+  for (let i = 0; i < n; i++) {
+    lamport += rng.below(spread + 1)
+    keys.push({ lamport, id: sha256(seedBytes, u64be(i)) })
+  }
+  return keys
+}
+
+/** Two stores sharing `n − d` keys; `d` keys are split at random between the two sides. */
+export function differingStores(n: number, d: number, seed: number): {
+  a: MemoryReconcileStore, b: MemoryReconcileStore, onlyA: ItemKey[], onlyB: ItemKey[]
+} {
+  const keys = makeKeys(n, seed)
+  const rng = new Rng(seed ^ 0x5eed)
+  const diff = rng.sample(keys, d)
+  const onlyA: ItemKey[] = []
+  const onlyB: ItemKey[] = []
+  for (const key of diff) (rng.below(2) === 0 ? onlyA : onlyB).push(key)
+  const common = MemoryReconcileStore.from(keys)
+  const a = common.clone()
+  a.deleteMany(onlyB)
+  const b = common
+  b.deleteMany(onlyA)
+  return { a, b, onlyA: onlyA.sort(compareItemKeys), onlyB: onlyB.sort(compareItemKeys) }
+}
+
+/** What a back-to-back run sent and learned. */
+export interface RunResult {
+  readonly initiator: ReconcileSession
+  readonly responder: ReconcileSession
+  /** Messages sent, both directions. */
+  readonly messages: number
+  /** Bytes sent, both directions. */
+  readonly bytes: number
+  /** Largest single message. */
+  readonly largest: number
+}
+
+/** Run a session between `a` (initiator) and `b` (responder) until both are done. */
+export function runSession(a: ReconcileStore, b: ReconcileStore, options?: ReconcileOptions, optionsB?: ReconcileOptions): RunResult {
+  const { session: initiator, message } = initiateReconcile(a, options)
+  let messages = 1
+  let bytes = message.length
+  let largest = message.length
+  const first = respondReconcile(b, message, optionsB ?? options)
+  const responder = first.session
+  let reply = first.reply
+  let turn: ReconcileSession = initiator
+  while (reply !== undefined) {
+    messages++
+    bytes += reply.length
+    largest = Math.max(largest, reply.length)
+    if (messages > 10_000) throw new Error('runaway session')
+    reply = turn.receive(reply).reply
+    turn = turn === initiator ? responder : initiator
+  }
+  if (!initiator.done || !responder.done) throw new Error('a session stopped without finishing')
+  return { initiator, responder, messages, bytes, largest }
+}
+
+/** Keys as sorted strings, for comparing sets in assertions. */
+export function itemKeyStrings(keys: readonly ItemKey[]): string[] {
+  return keys.map(itemKeyString).sort()
+}
