@@ -102,11 +102,11 @@ function schedules(h: History, rng: Rng): Record<string, Schedule> {
   const rest = h.entries.filter((n) => !h.sideA.has(n.key))
   const sideA = h.entries.filter((n) => h.sideA.has(n.key))
   return {
-    causal: rng.split(h.entries, 6),
-    shuffled: rng.split(rng.shuffle(h.entries), 8),
-    reverse: rng.split([...h.entries].reverse(), 4),
+    causal: rng.chunks(h.entries, 6),
+    shuffled: rng.chunks(rng.shuffle(h.entries), 8),
+    reverse: rng.chunks([...h.entries].reverse(), 4),
     // One side of the last partition first (in causal order), then the other side's entries shuffled.
-    partition: [...rng.split(sideA, 5), ...rng.split(rng.shuffle(rest), 5)]
+    partition: [...rng.chunks(sideA, 5), ...rng.chunks(rng.shuffle(rest), 5)]
   }
 }
 

@@ -481,50 +481,8 @@ export function referenceReplay(genesis: Genesis, nodes: Iterable<EntryNode>): R
 // ---------------------------------------------------------------------------
 // Deterministic randomness for delivery schedules
 
-/** A small seeded PRNG (mulberry32): reproducible shuffles and splits. */
-export class Rng {
-  #a: number
-  constructor(seed: number) {
-    this.#a = seed >>> 0
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.#a = (this.#a + 0x6d2b79f5) >>> 0
-    let t = this.#a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n)
-  }
-
-  /** A shuffled copy. */
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = [...items]
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = this.int(i + 1)
-      const t = out[i] as T
-      out[i] = out[j] as T
-      out[j] = t
-    }
-    return out
-  }
-
-  /** Split into consecutive batches of 1…max items. */
-  split<T>(items: readonly T[], max: number): T[][] {
-    const out: T[][] = []
-    for (let i = 0; i < items.length;) {
-      const n = 1 + this.int(max)
-      out.push(items.slice(i, i + n))
-      i += n
-    }
-    return out
-  }
-}
+import { Rng } from '../test-rng.ts'
+export { Rng }
 
 // ---------------------------------------------------------------------------
 // Random multi-author histories

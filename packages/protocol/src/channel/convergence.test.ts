@@ -58,7 +58,7 @@ type Plan = readonly Action[]
 const EXPECTED_REASONS = new Set(['bad-lamport', 'parent-rejected', 'target-rejected', 'wrong-room', 'wrong-channel', 'not-member', 'missing-capability', 'refused'])
 
 function batches(nodes: readonly Node[], rng: Rng, max: number, bytes = false): Action[] {
-  return rng.split(nodes, max).map((b) => ({ k: 'batch', nodes: b, bytes: bytes || rng.int(5) === 0 }))
+  return rng.batches(nodes, max).map((b) => ({ k: 'batch', nodes: b, bytes: bytes || rng.int(5) === 0 }))
 }
 
 function withLearnAt(actions: readonly Action[], at: number): Action[] {

@@ -94,44 +94,8 @@ export function orderOf(log: ChannelLog): string[] {
   return log.events.map((e) => e.key)
 }
 
-/** A seeded PRNG (mulberry32), for delivery schedules. */
-export class Rng {
-  #a: number
-  constructor(seed: number) {
-    this.#a = seed >>> 0
-  }
-  next(): number {
-    this.#a = (this.#a + 0x6d2b79f5) >>> 0
-    let t = this.#a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n)
-  }
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = [...items]
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = this.int(i + 1)
-      const t = out[i] as T
-      out[i] = out[j] as T
-      out[j] = t
-    }
-    return out
-  }
-  /** Split into consecutive batches of random sizes. */
-  split<T>(items: readonly T[], maxBatches: number): T[][] {
-    const out: T[][] = []
-    let rest = [...items]
-    while (rest.length > 0) {
-      const n = out.length + 1 >= maxBatches ? rest.length : 1 + this.int(rest.length)
-      out.push(rest.slice(0, n))
-      rest = rest.slice(n)
-    }
-    return out
-  }
-}
+import { Rng } from '../test-rng.ts'
+export { Rng }
 
 // ---------------------------------------------------------------------------
 // Random histories

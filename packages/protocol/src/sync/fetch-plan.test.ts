@@ -119,14 +119,14 @@ describe('joining through three peers, one of them lying (seeded simulation)', (
       const bodies = new Map<string, Uint8Array>()
       const history: ItemKey[] = []
       for (let i = 0; i < 2000; i++) {
-        const lamport = i + rng.below(3)
+        const lamport = i + rng.int(3)
         const body = sha256(u64be(seed), u64be(i))
         const key = { lamport, id: sha256(u64be(lamport), body) }
         history.push(key)
         bodies.set(itemKeyString(key), body)
       }
       const verify = (key: ItemKey, body: Uint8Array): boolean => equalBytes(sha256(u64be(key.lamport), body), key.id)
-      const subset = (fraction: number): ItemKey[] => history.filter(() => rng.below(100) < fraction)
+      const subset = (fraction: number): ItemKey[] => history.filter(() => rng.int(100) < fraction)
       const honestA: Peer = { name: 'A', store: MemoryReconcileStore.from(subset(70)), serve: (k) => bodyOf(k, bodies) }
       const honestB: Peer = { name: 'B', store: MemoryReconcileStore.from(subset(70)), serve: (k) => bodyOf(k, bodies) }
       // The liar advertises most of the history plus 50 items that do not exist, and serves garbage.
@@ -134,7 +134,7 @@ describe('joining through three peers, one of them lying (seeded simulation)', (
       const liar: Peer = {
         name: 'L',
         store: MemoryReconcileStore.from([...subset(90), ...fakes]),
-        serve: (k) => (rng.below(4) === 0 ? undefined : sha256(u64be(rng.u32()), k.id))
+        serve: (k) => (rng.int(4) === 0 ? undefined : sha256(u64be(rng.u32()), k.id))
       }
       const peers = [honestA, liar, honestB]
       const joiner = MemoryReconcileStore.from(history.slice(0, 300)) // resumes: some history already stored

@@ -25,9 +25,9 @@ import { InvalidArgumentError } from '../errors.ts'
 
 /** A random bound: on a key, between two keys, or one of the ends. */
 function randomBound(rng: Rng, universe: readonly ItemKey[]): SyncBound {
-  const pick = rng.below(10)
+  const pick = rng.int(10)
   if (pick === 0 || universe.length < 2) return pick % 2 === 0 ? MIN_BOUND : INFINITY_BOUND
-  const i = 1 + rng.below(universe.length - 1)
+  const i = 1 + rng.int(universe.length - 1)
   const below = universe[i - 1] as ItemKey
   const above = universe[i] as ItemKey
   return pick < 5 ? boundAt(above) : boundBetween(below, above)
@@ -42,16 +42,16 @@ describe('MemoryReconcileStore', () => {
       let model = new Map<string, ItemKey>()
       for (const op of ops) {
         if (op === 0) {
-          const key = universe[rng.below(universe.length)] as ItemKey
+          const key = universe[rng.int(universe.length)] as ItemKey
           expect(store.insert(key)).toBe(!model.has(itemKeyString(key)))
           model.set(itemKeyString(key), key)
         } else if (op === 1) {
-          const batch = rng.sample(universe, rng.below(40))
+          const batch = rng.sample(universe, rng.int(40))
           const fresh = new Set(batch.map(itemKeyString).filter((k) => !model.has(k)))
           expect(store.insertMany([...batch, ...batch.slice(0, 3)])).toBe(fresh.size)
           for (const key of batch) model.set(itemKeyString(key), key)
         } else if (op === 2) {
-          const batch = rng.sample(universe, rng.below(30))
+          const batch = rng.sample(universe, rng.int(30))
           const present = batch.filter((k) => model.has(itemKeyString(k))).length
           expect(store.deleteMany(batch)).toBe(present)
           model = new Map([...model].filter(([k]) => !batch.some((b) => itemKeyString(b) === k)))
@@ -65,9 +65,9 @@ describe('MemoryReconcileStore', () => {
           const summary = store.fingerprint(lower, upper)
           expect(summary.count).toBe(inRange.length)
           expect(summary.fingerprint).toEqual(fingerprintOfKeys(inRange))
-          const limit = rng.below(inRange.length + 3)
+          const limit = rng.int(inRange.length + 3)
           expect(store.itemsIn(lower, upper, limit).map(itemKeyString)).toEqual(inRange.slice(0, limit).map(itemKeyString))
-          checkSplit(store, lower, upper, inRange, 1 + rng.below(20))
+          checkSplit(store, lower, upper, inRange, 1 + rng.int(20))
         }
         expect(store.size()).toBe(model.size)
       }

@@ -9,39 +9,8 @@ import { compareItemKeys, itemKeyString, type ItemKey } from './item-key.ts'
 import { MemoryReconcileStore, type ReconcileStore } from './item-store.ts'
 import { initiateReconcile, respondReconcile, type ReconcileOptions, type ReconcileSession } from './reconcile.ts'
 
-/** A small, fast, seeded PRNG (mulberry32): same seed, same sequence. */
-export class Rng {
-  #state: number
-  constructor(seed: number) {
-    this.#state = seed >>> 0
-  }
-
-  /** Uniform in [0, 2^32). */
-  u32(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0
-    let t = this.#state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return (t ^ (t >>> 14)) >>> 0
-  }
-
-  /** Uniform integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.u32() / 0x100000000) * n)
-  }
-
-  /** A random subset of `items` of size `k` (k ≤ length), in random order. */
-  sample<T>(items: readonly T[], k: number): T[] {
-    const copy = [...items]
-    for (let i = 0; i < k; i++) {
-      const j = i + this.below(copy.length - i)
-      const a = copy[i] as T
-      copy[i] = copy[j] as T
-      copy[j] = a
-    }
-    return copy.slice(0, k)
-  }
-}
+import { Rng } from '../test-rng.ts'
+export { Rng }
 
 /**
  * `n` distinct keys from a seed: ids are SHA-256 of the seed and index;
@@ -51,9 +20,9 @@ export function makeKeys(n: number, seed: number, spread = 3): ItemKey[] {
   const rng = new Rng(seed)
   const seedBytes = u64be(seed >>> 0)
   const keys: ItemKey[] = []
-  let lamport = rng.below(1000)
+  let lamport = rng.int(1000)
   for (let i = 0; i < n; i++) {
-    lamport += rng.below(spread + 1)
+    lamport += rng.int(spread + 1)
     keys.push({ lamport, id: sha256(seedBytes, u64be(i)) })
   }
   return keys
@@ -68,7 +37,7 @@ export function differingStores(n: number, d: number, seed: number): {
   const diff = rng.sample(keys, d)
   const onlyA: ItemKey[] = []
   const onlyB: ItemKey[] = []
-  for (const key of diff) (rng.below(2) === 0 ? onlyA : onlyB).push(key)
+  for (const key of diff) (rng.int(2) === 0 ? onlyA : onlyB).push(key)
   const common = MemoryReconcileStore.from(keys)
   const a = common.clone()
   a.deleteMany(onlyB)
