@@ -9,7 +9,7 @@ import { InvalidSignatureError, SchemaError } from '../errors.ts'
 import { compareBytes, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { assertValidPublicKey, type Keypair } from '../crypto/ed25519.ts'
 import { taggedHash } from '../crypto/sha256.ts'
-import { array, bytes, literal, oneOf, optional, struct, text, uint, type Check, type StructOf } from '../encoding/schema.ts'
+import { array, bytes, byteSet, literal, oneOf, optional, struct, taggedUnion, text, uint, type Check, type StructOf } from '../encoding/schema.ts'
 import { decodeRecord, encodeRecord, signRecord, signatureInput, signatureInputOf, type RecordType } from '../records/record.ts'
 import { AVATAR_MIME_TYPES, MAX_AVATAR_BYTES } from '../identity/profile.ts'
 import { encodeGenesis, type Genesis } from '../rooms/genesis.ts'
@@ -85,16 +85,10 @@ export type Action = { [K in ActionOp]: { readonly op: K } & StructOf<Shapes[K]>
 /** The action with a given op. */
 export type ActionOf<K extends ActionOp> = Extract<Action, { op: K }>
 
-const actionChecks = Object.fromEntries(
-  ACTION_OPS.map((op) => [op, struct({ op: literal(op), ...actionShapes[op] })])
-) as unknown as { [K in ActionOp]: Check<ActionOf<K>> }
+const actionUnion = taggedUnion('op', actionShapes, 'action') as Check<Action>
 
 const action: Check<Action> = (value, path) => {
-  const op = (value !== null && typeof value === 'object' && !Array.isArray(value)) ? (value as { op?: unknown }).op : undefined
-  if (typeof op !== 'string' || !Object.hasOwn(actionChecks, op)) {
-    throw new SchemaError(`${path}.op`, `unknown action ${typeof op === 'string' ? op.slice(0, 40) : typeof op}`)
-  }
-  const checked = actionChecks[op as ActionOp](value, path)
+  const checked = actionUnion(value, path)
   if (checked.op === 'channel-override' && (checked.role === undefined) === (checked.member === undefined)) {
     throw new SchemaError(path, 'a channel override names exactly one of role and member')
   }
@@ -104,16 +98,7 @@ const action: Check<Action> = (value, path) => {
   return checked
 }
 
-const parents: Check<readonly Bytes[]> = (value, path) => {
-  const list = array(bytes(32), MAX_PARENTS)(value, path)
-  if (list.length === 0) throw new SchemaError(path, 'an entry names at least one parent')
-  for (let i = 1; i < list.length; i++) {
-    if (compareBytes(list[i - 1] as Bytes, list[i] as Bytes) >= 0) {
-      throw new SchemaError(path, 'parents must be in strictly ascending byte order')
-    }
-  }
-  return list
-}
+const parents = byteSet(32, 1, MAX_PARENTS, 'parents')
 
 const entryFields = {
   v: literal(1),

@@ -12,7 +12,7 @@
 import { InvalidSignatureError, SchemaError } from '../errors.ts'
 import { compareBytes, equalBytes, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { assertValidPublicKey, verifyBatch, type Keypair, type VerifyItem } from '../crypto/ed25519.ts'
-import { array, bytes, literal, optional, struct, text, uint, type Check, type Checked, type StructOf } from '../encoding/schema.ts'
+import { array, bytes, byteSet, literal, optional, struct, taggedUnion, text, uint, type Check, type Checked, type StructOf } from '../encoding/schema.ts'
 import { decodeRecord, encodeRecord, signRecord, signatureInputOf, type RecordType } from '../records/record.ts'
 import { markVerified, type Verified } from '../verified.ts'
 import { recordId } from '../authority/entry.ts'
@@ -44,18 +44,9 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)
 }
 
-/** An array of `min`–`max` 32-byte values in strictly ascending byte order (a set with one spelling). */
+/** An array of `min`–`max` 32-byte ids in strictly ascending byte order (a set with one spelling). */
 function idSet(min: number, max: number, what: string): Check<readonly Bytes[]> {
-  return (value, path) => {
-    const list = array(bytes(32), max)(value, path)
-    if (list.length < min) throw new SchemaError(path, `names at least ${min} ${what}`)
-    for (let i = 1; i < list.length; i++) {
-      if (compareBytes(list[i - 1] as Bytes, list[i] as Bytes) >= 0) {
-        throw new SchemaError(path, `${what} must be in strictly ascending byte order`)
-      }
-    }
-    return list
-  }
+  return byteSet(32, min, max, what)
 }
 
 const textContent = struct({ text: text(MAX_TEXT_BYTES) })
@@ -122,18 +113,7 @@ export type EventBodyOf<K extends EventKind> = Extract<EventBody, { kind: K }>
 /** Bodies that act on another event (every kind but `post`). */
 export type TargetedBody = Exclude<EventBody, { kind: 'post' }>
 
-const bodyChecks = Object.fromEntries(
-  EVENT_KINDS.map((kind) => [kind, struct({ kind: literal(kind), ...bodyShapes[kind] })])
-) as unknown as { [K in EventKind]: Check<EventBodyOf<K>> }
-
-const body: Check<EventBody> = (value, path) => {
-  const kind = isMap(value) ? value.kind : undefined
-  if (typeof kind !== 'string' || !Object.hasOwn(bodyChecks, kind)) {
-    if (!isMap(value)) throw new SchemaError(path, 'expected a map')
-    throw new SchemaError(`${path}.kind`, `unknown event kind ${typeof kind === 'string' ? kind.slice(0, 40) : typeof kind}`)
-  }
-  return bodyChecks[kind as EventKind](value, path)
-}
+const body = taggedUnion('kind', bodyShapes, 'event kind') as Check<EventBody>
 
 const eventFields = {
   v: literal(1),

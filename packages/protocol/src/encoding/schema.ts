@@ -7,7 +7,7 @@
  * {@link SchemaError} naming the field, or {@link RecordTooLargeError}.
  */
 import { RecordTooLargeError, SchemaError } from '../errors.ts'
-import { utf8, toBytes, type Bytes } from '../bytes.ts'
+import { compareBytes, utf8, toBytes, type Bytes } from '../bytes.ts'
 import { MAX_SAFE_UINT } from './cbor.ts'
 
 /** Checks an unknown value at `path` and returns it typed, or throws. */
@@ -129,4 +129,41 @@ export function struct<S extends Shape>(shape: S): Check<StructOf<S>> {
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`
+}
+
+/**
+ * A set of `min`–`max` byte strings of `length` bytes, written as an array
+ * in strictly ascending byte order, so each set has one spelling.
+ */
+export function byteSet(length: number, min: number, max: number, what: string): Check<readonly Bytes[]> {
+  return (value, path) => {
+    const list = array(bytes(length), max)(value, path)
+    if (list.length < min) throw new SchemaError(path, `names at least ${min} ${what}`)
+    for (let i = 1; i < list.length; i++) {
+      if (compareBytes(list[i - 1] as Bytes, list[i] as Bytes) >= 0) {
+        throw new SchemaError(path, `${what} must be in strictly ascending byte order`)
+      }
+    }
+    return list
+  }
+}
+
+/**
+ * A map discriminated by the text field `tag`: `shapes[value[tag]]` gives
+ * the other fields. An unknown or missing tag is a {@link SchemaError} on
+ * that field. The caller types the result (a union over the shapes).
+ */
+export function taggedUnion(tag: string, shapes: Readonly<Record<string, Shape>>, what: string): Check<Record<string, unknown>> {
+  const checks = new Map(Object.entries(shapes).map(([name, shape]) => [name, struct({ [tag]: literal(name), ...shape })]))
+  return (value, path) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
+      throw new SchemaError(path || '(record)', 'expected a map')
+    }
+    const name = (value as Record<string, unknown>)[tag]
+    const check = typeof name === 'string' ? checks.get(name) : undefined
+    if (!check) {
+      throw new SchemaError(join(path, tag), `unknown ${what} ${typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : typeof name}`)
+    }
+    return check(value, path)
+  }
 }
