@@ -3,7 +3,8 @@ import * as errors from './errors.ts'
 import { ProtocolError, SchemaError } from './errors.ts'
 
 describe('typed errors', () => {
-  const classes = Object.entries(errors).filter(([name]) => name !== 'ProtocolError')
+  // The two abstract bases are not thrown themselves.
+  const classes = Object.entries(errors).filter(([name]) => name !== 'ProtocolError' && name !== 'ReasonedProtocolError')
 
   it('exports the documented classes', () => {
     expect(classes.map(([name]) => name).sort()).toEqual([
@@ -28,5 +29,18 @@ describe('typed errors', () => {
     const err = new SchemaError('avatar.mime', 'expected one of image/png')
     expect(err.field).toBe('avatar.mime')
     expect(err.message).toBe('avatar.mime: expected one of image/png')
+  })
+})
+
+describe('ReasonedProtocolError', () => {
+  it('carries its reason and leads its message with it', () => {
+    class Sample extends errors.ReasonedProtocolError<'too-big' | 'too-small'> {
+      override readonly name = 'Sample'
+    }
+    const err = new Sample('too-big', 'over the limit')
+    expect(err).toBeInstanceOf(ProtocolError)
+    expect(err.reason).toBe('too-big')
+    expect(err.message).toBe('too-big: over the limit')
+    expect(err.code).toBe('Sample')
   })
 })

@@ -15,6 +15,18 @@ export abstract class ProtocolError extends Error {
   }
 }
 
+/**
+ * A {@link ProtocolError} that carries a stable `reason` code from a closed
+ * set (for logs, peer scoring and tests); the message starts with it.
+ */
+export abstract class ReasonedProtocolError<R extends string> extends ProtocolError {
+  readonly reason: R
+  constructor(reason: R, message: string, options?: ErrorOptions) {
+    super(`${reason}: ${message}`, options)
+    this.reason = reason
+  }
+}
+
 /** The bytes end before the value does. */
 export class TruncatedInputError extends ProtocolError {
   override readonly name = 'TruncatedInputError'

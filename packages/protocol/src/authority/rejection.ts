@@ -1,5 +1,5 @@
 /** Why the authority log refuses an entry (PROTOCOL.md §6.5). */
-import { ProtocolError } from '../errors.ts'
+import { ReasonedProtocolError } from '../errors.ts'
 
 /** Every reason an entry can be refused, as a stable code. */
 export type RejectReason =
@@ -13,11 +13,6 @@ export type RejectReason =
   | 'not-creator' | 'checkpoint-seq' | 'checkpoint-prev'
 
 /** An entry was refused; `reason` says why. */
-export class AuthorityRejectedError extends ProtocolError {
+export class AuthorityRejectedError extends ReasonedProtocolError<RejectReason> {
   override readonly name = 'AuthorityRejectedError'
-  readonly reason: RejectReason
-  constructor(reason: RejectReason, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
 }

@@ -3,7 +3,7 @@
  * caller's hook is asked and may answer, and why the log refuses an event
  * (PROTOCOL.md §7.3).
  */
-import { ProtocolError } from '../errors.ts'
+import { ReasonedProtocolError } from '../errors.ts'
 import type { Bytes } from '../bytes.ts'
 import type { Verified } from '../verified.ts'
 import type { ChannelEventNode } from './event.ts'
@@ -28,14 +28,12 @@ export type ChannelRejectReason =
   | Exclude<AcceptRefusal, 'unknown-authority'>
 
 /** An event was refused and is not stored; `reason` says why. */
-export class ChannelRejectedError extends ProtocolError {
+export class ChannelRejectedError extends ReasonedProtocolError<ChannelRejectReason> {
   override readonly name = 'ChannelRejectedError'
-  readonly reason: ChannelRejectReason
   /** The refused event's id; absent when the bytes did not decode. */
   readonly id: Bytes | undefined
   constructor(reason: ChannelRejectReason, message: string, id?: Bytes, options?: ErrorOptions) {
-    super(`${reason}: ${message}`, options)
-    this.reason = reason
+    super(reason, message, options)
     this.id = id
   }
 }

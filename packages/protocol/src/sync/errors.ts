@@ -8,7 +8,7 @@
  * errors (`MalformedEncodingError`, `SchemaError`, `RecordTooLargeError`, …),
  * all {@link ProtocolError}s as well.
  */
-import { ProtocolError } from '../errors.ts'
+import { ReasonedProtocolError } from '../errors.ts'
 
 /** Rules about the order and form of a message's range bounds. */
 export type SyncBoundsReason =
@@ -19,13 +19,8 @@ export type SyncBoundsReason =
   | 'adjacent-skips' // two skip ranges in a row (they must be merged)
 
 /** A message's bounds are out of order or not in their canonical form. */
-export class SyncBoundsError extends ProtocolError {
+export class SyncBoundsError extends ReasonedProtocolError<SyncBoundsReason> {
   override readonly name = 'SyncBoundsError'
-  readonly reason: SyncBoundsReason
-  constructor(reason: SyncBoundsReason, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
 }
 
 /** Rules about how a reply's ranges relate to the ranges we left open. */
@@ -38,13 +33,8 @@ export type SyncStructureReason =
   | 'session-ended' // a message after the session finished
 
 /** A reply does not answer the ranges we sent (a split outside its parent, no progress, …). */
-export class SyncStructureError extends ProtocolError {
+export class SyncStructureError extends ReasonedProtocolError<SyncStructureReason> {
   override readonly name = 'SyncStructureError'
-  readonly reason: SyncStructureReason
-  constructor(reason: SyncStructureReason, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
 }
 
 /** Rules about the item keys a message lists. */
@@ -58,24 +48,14 @@ export type SyncItemsReason =
   | 'empty-diff' // a diff with no ids and no lack bits (must be sent as skip)
 
 /** A message lists item keys that are malformed or contradict what we sent. */
-export class SyncItemsError extends ProtocolError {
+export class SyncItemsError extends ReasonedProtocolError<SyncItemsReason> {
   override readonly name = 'SyncItemsError'
-  readonly reason: SyncItemsReason
-  constructor(reason: SyncItemsReason, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
 }
 
 /** Limits a message or session can exceed. */
 export type SyncLimitReason = 'too-many-ranges' | 'too-many-ids' | 'too-many-rounds'
 
 /** A message or session is over one of the protocol's limits (PROTOCOL.md §8.5). */
-export class SyncLimitError extends ProtocolError {
+export class SyncLimitError extends ReasonedProtocolError<SyncLimitReason> {
   override readonly name = 'SyncLimitError'
-  readonly reason: SyncLimitReason
-  constructor(reason: SyncLimitReason, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
 }
