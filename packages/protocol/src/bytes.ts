@@ -16,6 +16,15 @@ export function toBytes(data: Uint8Array): Bytes {
   return out
 }
 
+/**
+ * The same bytes typed for WebCrypto, without copying when they already sit
+ * on a plain ArrayBuffer (the hot paths: verify, decode). Use {@link toBytes}
+ * where the result must not share memory with the argument.
+ */
+export function asBytes(data: Uint8Array): Bytes {
+  return data.buffer instanceof ArrayBuffer ? (data as Bytes) : toBytes(data)
+}
+
 /** Concatenate byte arrays. */
 export function concat(...parts: Uint8Array[]): Bytes {
   return toBytes(concatBytes(...parts))

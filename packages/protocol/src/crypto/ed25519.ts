@@ -26,7 +26,7 @@
 import { ed25519, ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { InvalidKeyError, InvalidSignatureError } from '../errors.ts'
-import { equalBytes, fromHex, toBase64Url, toBytes, toHex, type Bytes } from '../bytes.ts'
+import { asBytes, equalBytes, fromHex, toBase64Url, toBytes, toHex, type Bytes } from '../bytes.ts'
 import { randomBytes } from './random.ts'
 
 /** Length of an Ed25519 public key. */
@@ -215,7 +215,7 @@ export async function verify(publicKey: Uint8Array, message: Uint8Array, signatu
   try {
     // Use the backend asked for now, not whichever one first parsed the key.
     if (backend === 'webcrypto' && parsed.cryptoKey) {
-      return await crypto.subtle.verify({ name: 'Ed25519' }, await parsed.cryptoKey, toBytes(signature), toBytes(message))
+      return await crypto.subtle.verify({ name: 'Ed25519' }, await parsed.cryptoKey, asBytes(signature), asBytes(message))
     }
     return verifyCofactorless(parsed.point, publicKey, message, signature)
   } catch {
@@ -258,7 +258,7 @@ function signingKey(keypair: Keypair): Promise<CryptoKey> {
 /** Sign `message` with `keypair` (RFC 8032 §5.1.6; deterministic). */
 export async function sign(keypair: Keypair, message: Uint8Array): Promise<Bytes> {
   if ((await ed25519Backend()) === 'webcrypto') {
-    return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, await signingKey(keypair), toBytes(message)))
+    return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, await signingKey(keypair), asBytes(message)))
   }
   return toBytes(ed25519.sign(message, keypair.seed))
 }

@@ -7,7 +7,7 @@
  * {@link SchemaError} naming the field, or {@link RecordTooLargeError}.
  */
 import { RecordTooLargeError, SchemaError } from '../errors.ts'
-import { compareBytes, utf8, toBytes, type Bytes } from '../bytes.ts'
+import { asBytes, compareBytes, utf8, type Bytes } from '../bytes.ts'
 import { MAX_SAFE_UINT } from './cbor.ts'
 
 /** Checks an unknown value at `path` and returns it typed, or throws. */
@@ -35,7 +35,11 @@ export function uint(min = 0, max = MAX_SAFE_UINT): Check<number> {
   }
 }
 
-/** A byte string of exactly `length` bytes, or between `min` and `max`. */
+/**
+ * A byte string of exactly `length` bytes, or between `min` and `max`. The
+ * value is returned as is, not copied: decoded byte strings are already
+ * fresh copies of the input (cborg slices them).
+ */
 export function bytes(length: number | { min?: number; max: number }): Check<Bytes> {
   const min = typeof length === 'number' ? length : (length.min ?? 0)
   const max = typeof length === 'number' ? length : length.max
@@ -47,7 +51,8 @@ export function bytes(length: number | { min?: number; max: number }): Check<Byt
     if (value.length < min || value.length > max) {
       throw new SchemaError(path, min === max ? `expected exactly ${min} bytes` : `expected ${min}–${max} bytes`)
     }
-    return toBytes(value)
+    // Decoded byte strings are fresh copies already (cborg slices them), so no second copy.
+    return asBytes(value)
   }
 }
 
