@@ -215,7 +215,7 @@ export async function verify(publicKey: Uint8Array, message: Uint8Array, signatu
   try {
     // Use the backend asked for now, not whichever one first parsed the key.
     if (backend === 'webcrypto' && parsed.cryptoKey) {
-      return await crypto.subtle.verify({ name: 'Ed25519' }, await parsed.cryptoKey, asBytes(signature), asBytes(message))
+      return await crypto.subtle.verify({ name: 'Ed25519' }, await parsed.cryptoKey, signature as Bytes, message as Bytes)
     }
     return verifyCofactorless(parsed.point, publicKey, message, signature)
   } catch {

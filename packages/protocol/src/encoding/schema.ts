@@ -7,7 +7,7 @@
  * {@link SchemaError} naming the field, or {@link RecordTooLargeError}.
  */
 import { RecordTooLargeError, SchemaError } from '../errors.ts'
-import { asBytes, compareBytes, utf8, type Bytes } from '../bytes.ts'
+import { compareBytes, utf8, type Bytes } from '../bytes.ts'
 import { MAX_SAFE_UINT } from './cbor.ts'
 
 /** Checks an unknown value at `path` and returns it typed, or throws. */
@@ -51,8 +51,8 @@ export function bytes(length: number | { min?: number; max: number }): Check<Byt
     if (value.length < min || value.length > max) {
       throw new SchemaError(path, min === max ? `expected exactly ${min} bytes` : `expected ${min}–${max} bytes`)
     }
-    // Decoded byte strings are fresh copies already (cborg slices them), so no second copy.
-    return asBytes(value)
+    // Decoded byte strings are fresh copies on their own ArrayBuffer (cborg slices them).
+    return value as Bytes
   }
 }
 
@@ -69,7 +69,8 @@ export function text(maxBytes: number, opts: { min?: number; singleLine?: boolea
   const forbidden = opts.singleLine ? /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u : /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u
   return (value, path) => {
     if (typeof value !== 'string') throw new SchemaError(path, 'expected text')
-    const size = utf8(value).length
+    // A UTF-16 unit is 1–3 UTF-8 bytes: most strings are within limits without encoding them.
+    const size = value.length * 3 <= maxBytes && value.length >= min ? min : utf8(value).length
     if (size > maxBytes) throw new RecordTooLargeError(`${path}: ${size} bytes; the limit is ${maxBytes}`)
     if (size < min) throw new SchemaError(path, min === 1 ? 'must not be empty' : `must be at least ${min} bytes`)
     if (forbidden.test(value)) throw new SchemaError(path, 'contains control characters')
