@@ -20,6 +20,8 @@ import {
 } from './entry.ts'
 import { ancestorsOf, orderSegment, type OrderNode } from './linear-order.ts'
 import { AuthorityRejectedError } from './rejection.ts'
+import { PendingPool } from './pending-pool.ts'
+import { checkpointChain, type EquivocationProof } from './checkpoint-chain.ts'
 import { cloneState, initialState, type AuthorityState } from './state.ts'
 
 /** Entries decoded and sent to verification at once when adding a batch. */
@@ -30,14 +32,6 @@ const POINT_CACHE_LIMIT = 64
 
 /** Most entries held while they wait for missing parents. */
 export const MAX_PENDING = 10_000
-
-/** Two checkpoints the creator signed with one seq: proof that the sequencer equivocated. */
-export interface EquivocationProof {
-  readonly seq: number
-  /** The two checkpoint entries' encodings; anyone can verify both signatures. */
-  readonly a: Bytes
-  readonly b: Bytes
-}
 
 /** One entry's place in the order, for the audit log. */
 export interface OrderedEntry {
@@ -67,8 +61,7 @@ export class AuthorityLog {
   readonly genesis: Verified<Genesis>
   readonly rootKey: string
   readonly #nodes = new Map<string, Stored>()
-  readonly #pending = new Map<string, { node: EntryNode; missing: Set<string> }>()
-  readonly #waiting = new Map<string, Set<string>>()
+  readonly #pending = new PendingPool<EntryNode>(MAX_PENDING)
   #order: OrderedEntry[] = []
   #positions = new Map<string, number>()
   #state: AuthorityState
@@ -210,9 +203,7 @@ export class AuthorityLog {
 
   /** Ids named as parents by waiting entries that are neither stored nor waiting themselves. */
   missingParents(): Bytes[] {
-    const out: Bytes[] = []
-    for (const key of this.#waiting.keys()) if (!this.#pending.has(key)) out.push(fromHex(key))
-    return out
+    return this.#pending.missing().map(fromHex)
   }
 
   #insert(node: EntryNode, added: EntryNode[], invalid: ProtocolError[]): void {
@@ -222,15 +213,8 @@ export class AuthorityLog {
       if (key !== this.rootKey && !this.#nodes.has(key)) missing.add(key)
     }
     if (missing.size > 0) {
-      if (this.#pending.size >= MAX_PENDING) {
+      if (!this.#pending.park(node, missing)) {
         invalid.push(new AuthorityRejectedError('pending-full', 'too many entries are waiting for parents'))
-        return
-      }
-      this.#pending.set(node.key, { node, missing })
-      for (const m of missing) {
-        const set = this.#waiting.get(m) ?? new Set()
-        set.add(node.key)
-        this.#waiting.set(m, set)
       }
       return
     }
@@ -240,11 +224,12 @@ export class AuthorityLog {
       const n = queue.shift() as EntryNode
       const parents = n.entry.parents.map(toHex).filter((k) => k !== this.rootKey)
       const expected = 1 + Math.max(0, ...parents.map((k) => (this.#nodes.get(k) as Stored).lamport))
-      const waiters = this.#waiting.get(n.key)
-      this.#waiting.delete(n.key)
       if (n.entry.lamport !== expected) {
         invalid.push(new AuthorityRejectedError('bad-lamport', `lamport must be ${expected}, is ${n.entry.lamport}`))
-        this.#dropWaiting(waiters, invalid)
+        // Entries waiting on a refused entry can never be placed.
+        for (let i = this.#pending.dropDependents(n.key); i > 0; i--) {
+          invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
+        }
         continue
       }
       const act = n.entry.act
@@ -253,39 +238,7 @@ export class AuthorityLog {
         checkpointCandidate: act.op === 'checkpoint' && toHex(n.entry.author) === this.#state.creator
       })
       added.push(n)
-      for (const w of waiters ?? []) {
-        const p = this.#pending.get(w)
-        if (!p) continue
-        p.missing.delete(n.key)
-        if (p.missing.size === 0) {
-          this.#pending.delete(w)
-          queue.push(p.node)
-        }
-      }
-    }
-  }
-
-  /**
-   * Entries waiting on a refused entry can never be placed: drop them, and
-   * transitively whatever waits on them, so nothing is left waiting or
-   * reported missing on their account.
-   */
-  #dropWaiting(waiters: Iterable<string> | undefined, invalid: ProtocolError[]): void {
-    const drop = [...(waiters ?? [])]
-    while (drop.length > 0) {
-      const w = drop.pop() as string
-      const p = this.#pending.get(w)
-      if (!p) continue
-      this.#pending.delete(w)
-      invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
-      for (const m of p.missing) {
-        const set = this.#waiting.get(m)
-        set?.delete(w)
-        if (set?.size === 0) this.#waiting.delete(m)
-      }
-      const next = this.#waiting.get(w)
-      this.#waiting.delete(w)
-      if (next) drop.push(...next)
+      queue.push(...this.#pending.release(n.key))
     }
   }
 
@@ -379,7 +332,7 @@ export class AuthorityLog {
 
   /** Rebuild the checkpoint chain and replay everything. */
   #replayAll(): void {
-    const chain = this.#checkpointChain()
+    const chain = checkpointChain(this.#nodes.values(), this.#equivocations)
     this.#state = initialState(this.genesis)
     this.#order = []
     this.#positions = new Map()
@@ -393,38 +346,6 @@ export class AuthorityLog {
     this.#final = { state: cloneState(this.#state), length: this.#order.length, covered, chain }
     const tail = [...this.#nodes.values()].filter((s) => !covered.has(s.node.key))
     orderSegment(tail, this.#state, (s) => { this.#append(s as Stored, undefined) })
-  }
-
-  /** The chosen checkpoint chain, recording equivocations on the way. */
-  #checkpointChain(): string[] {
-    const bySeq = new Map<number, Stored[]>()
-    for (const s of this.#nodes.values()) {
-      if (!s.checkpointCandidate || s.node.entry.act.op !== 'checkpoint') continue
-      const seq = s.node.entry.act.seq
-      const list = bySeq.get(seq) ?? []
-      list.push(s)
-      bySeq.set(seq, list)
-    }
-    for (const [seq, list] of bySeq) {
-      if (list.length < 2) continue
-      const sorted = [...list].sort((x, y) => (x.node.key < y.node.key ? -1 : 1))
-      const [a, b] = sorted as [Stored, Stored]
-      const id = `${seq}:${a.node.key}:${b.node.key}`
-      if (!this.#equivocations.has(id)) this.#equivocations.set(id, { seq, a: a.node.bytes, b: b.node.bytes })
-    }
-    const chain: string[] = []
-    for (let seq = 1; ; seq++) {
-      const prev = chain[chain.length - 1]
-      const candidates = (bySeq.get(seq) ?? []).filter((s) => {
-        const act = s.node.entry.act
-        if (act.op !== 'checkpoint') return false
-        if (prev === undefined) return act.prev === undefined
-        return act.prev !== undefined && toHex(act.prev) === prev
-      })
-      if (candidates.length === 0) return chain
-      candidates.sort((x, y) => (x.node.key < y.node.key ? -1 : 1))
-      chain.push((candidates[0] as Stored).node.key)
-    }
   }
 
   /**
