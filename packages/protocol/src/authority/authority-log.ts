@@ -20,7 +20,7 @@ import {
 } from './entry.ts'
 import { ancestorsOf, orderSegment, type OrderNode } from './linear-order.ts'
 import { AuthorityRejectedError } from './rejection.ts'
-import { PendingPool } from './pending-pool.ts'
+import { WaitingSet } from '../waiting-set.ts'
 import { checkpointChain, type EquivocationProof } from './checkpoint-chain.ts'
 import { cloneState, initialState, type AuthorityState } from './state.ts'
 
@@ -61,7 +61,7 @@ export class AuthorityLog {
   readonly genesis: Verified<Genesis>
   readonly rootKey: string
   readonly #nodes = new Map<string, Stored>()
-  readonly #pending = new PendingPool<EntryNode>(MAX_PENDING)
+  readonly #pending = new WaitingSet<EntryNode>(MAX_PENDING)
   #order: OrderedEntry[] = []
   #positions = new Map<string, number>()
   #state: AuthorityState
@@ -203,7 +203,7 @@ export class AuthorityLog {
 
   /** Ids named as parents by waiting entries that are neither stored nor waiting themselves. */
   missingParents(): Bytes[] {
-    return this.#pending.missing().map(fromHex)
+    return this.#pending.wanted().map(fromHex)
   }
 
   #insert(node: EntryNode, added: EntryNode[], invalid: ProtocolError[]): void {
@@ -213,7 +213,7 @@ export class AuthorityLog {
       if (key !== this.rootKey && !this.#nodes.has(key)) missing.add(key)
     }
     if (missing.size > 0) {
-      if (!this.#pending.park(node, missing)) {
+      if (!this.#pending.add(node, missing)) {
         invalid.push(new AuthorityRejectedError('pending-full', 'too many entries are waiting for parents'))
       }
       return
@@ -226,9 +226,11 @@ export class AuthorityLog {
       const expected = 1 + Math.max(0, ...parents.map((k) => (this.#nodes.get(k) as Stored).lamport))
       if (n.entry.lamport !== expected) {
         invalid.push(new AuthorityRejectedError('bad-lamport', `lamport must be ${expected}, is ${n.entry.lamport}`))
-        // Entries waiting on a refused entry can never be placed.
-        for (let i = this.#pending.dropDependents(n.key); i > 0; i--) {
-          invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
+        // Entries waiting on a refused entry can never be placed, nor what waits on them.
+        for (let gone = [n.key]; gone.length > 0;) {
+          const dropped = this.#pending.refused(gone.pop() as string)
+          for (const _ of dropped) invalid.push(new AuthorityRejectedError('missing-parents', 'a parent was refused'))
+          gone.push(...dropped.map((d) => d.key))
         }
         continue
       }
@@ -238,7 +240,7 @@ export class AuthorityLog {
         checkpointCandidate: act.op === 'checkpoint' && toHex(n.entry.author) === this.#state.creator
       })
       added.push(n)
-      queue.push(...this.#pending.release(n.key))
+      queue.push(...this.#pending.arrived(n.key))
     }
   }
 

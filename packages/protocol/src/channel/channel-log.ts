@@ -20,7 +20,7 @@ import {
   type ChannelEventNode, type EventBody
 } from './event.ts'
 import { ChannelRejectedError, type ChannelAcceptHook, type ChannelRejectReason } from './acceptance.ts'
-import { PendingEvents } from './pending-events.ts'
+import { WaitingSet } from '../waiting-set.ts'
 
 /** Most events waiting for a missing parent or delete target, by default. */
 export const MAX_CHANNEL_PENDING = 10_000
@@ -81,7 +81,7 @@ export class ChannelLog {
   readonly #stored = new Map<string, Node>()
   readonly #order: Node[] = []
   readonly #heads = new Set<string>()
-  readonly #pending: PendingEvents<Node>
+  readonly #pending: WaitingSet<Node>
   readonly #held = new Map<string, Node>()
   /** Refused ids and why, oldest first (bounded). */
   readonly #rejected = new Map<string, ChannelRejectReason>()
@@ -90,7 +90,7 @@ export class ChannelLog {
     this.room = toBytes(init.room)
     this.channel = toBytes(init.channel)
     this.#accept = init.accept
-    this.#pending = new PendingEvents(init.maxPending ?? MAX_CHANNEL_PENDING)
+    this.#pending = new WaitingSet(init.maxPending ?? MAX_CHANNEL_PENDING)
     this.#maxHeld = init.maxHeld ?? MAX_CHANNEL_HELD
     this.#remember = init.rememberRejections ?? MAX_REMEMBERED_REJECTIONS
   }

@@ -1,11 +1,12 @@
 /**
- * Events waiting for dependencies (PROTOCOL.md §7.3, step 3): each
- * waits for a set of ids (missing parents, a delete's missing target), and
- * leaves when the last arrives or when one of them is refused. Bounded.
+ * Records waiting for other records (PROTOCOL.md §6.5, §7.3): each waits for
+ * a set of ids (missing parents, a delete's missing target) and leaves when
+ * the last arrives or when one of them is refused. Bounded. Shared by the
+ * authority log and the channel log.
  */
 
-/** A bounded set of events, each waiting for some ids. */
-export class PendingEvents<N extends { readonly key: string }> {
+/** A bounded set of records, each waiting for some ids. */
+export class WaitingSet<N extends { readonly key: string }> {
   readonly #limit: number
   readonly #pending = new Map<string, { readonly node: N; readonly missing: Set<string> }>()
   /** Missing id → keys of the events that wait for it. */
