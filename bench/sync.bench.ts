@@ -19,14 +19,7 @@
  * 0–3 per item. Store construction (one SHA-256 per item) is not timed.
  */
 import { sha256, type Bytes } from '@hearth/protocol'
-import {
-  initiateReconcile,
-  MemoryReconcileStore,
-  respondReconcile,
-  type ItemKey,
-  type ReconcileSession,
-  type ReconcileStore
-} from '@hearth/protocol'
+import { MemoryReconcileStore, runSession, type ItemKey } from '@hearth/protocol'
 import { formatNumber, measureDuration, type BenchContext, type BenchModule, type Row } from './harness.ts'
 
 const N = 100_000
@@ -52,30 +45,6 @@ function makeKeys(n: number): ItemKey[] {
   return keys
 }
 
-interface Run {
-  readonly initiator: ReconcileSession
-  readonly messages: number
-  readonly bytes: number
-}
-
-/** Run one session between `a` (initiator) and `b` until both are done. */
-function reconcile(a: ReconcileStore, b: ReconcileStore): Run {
-  const { session: initiator, message } = initiateReconcile(a)
-  const first = respondReconcile(b, message)
-  let messages = 1
-  let bytes = message.length
-  let reply = first.reply
-  let turn: ReconcileSession = initiator
-  while (reply !== undefined) {
-    messages++
-    bytes += reply.length
-    reply = turn.receive(reply).reply
-    turn = turn === initiator ? first.session : initiator
-  }
-  if (!initiator.done || !first.session.done) fail('a session stopped before finishing')
-  return { initiator, messages, bytes }
-}
-
 export const syncBench: BenchModule = {
   name: 'sync',
   async run(ctx: BenchContext): Promise<Row[]> {
@@ -86,13 +55,13 @@ export const syncBench: BenchModule = {
     const a = full.clone()
     const b = full.clone()
     for (let i = 0; i < D; i++) (i % 2 === 0 ? a : b).delete(keys[i * (N / D) + 17] ?? fail('key'))
-    const diff = reconcile(a, b)
+    const diff = runSession(a, b)
     if (diff.initiator.have().length + diff.initiator.need().length !== D) fail('the d=10 session missed a difference')
     ctx.log(`  sync.reconcile.d10-n100k: ${formatNumber(diff.bytes)} bytes in ${diff.messages} messages`)
 
     const empty = MemoryReconcileStore.from([])
     let learned = 0
-    const timed = await measureDuration(() => { learned = reconcile(empty, full).initiator.need().length }, {
+    const timed = await measureDuration(() => { learned = runSession(empty, full).initiator.need().length }, {
       rounds: ctx.quick ? 1 : 5,
       warmups: ctx.quick ? 0 : 1
     })

@@ -42,3 +42,4 @@ export {
   type ReconcileStep
 } from './reconcile.ts'
 export { FetchPlan, type FetchPlanOptions, type FetchRequest } from './fetch-plan.ts'
+export { runSession, type RunResult } from './run-session.ts'

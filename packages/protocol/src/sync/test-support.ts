@@ -6,8 +6,7 @@
 import { sha256 } from '../crypto/sha256.ts'
 import { u64be } from './fingerprint.ts'
 import { compareItemKeys, itemKeyString, type ItemKey } from './item-key.ts'
-import { MemoryReconcileStore, type ReconcileStore } from './item-store.ts'
-import { initiateReconcile, respondReconcile, type ReconcileOptions, type ReconcileSession } from './reconcile.ts'
+import { MemoryReconcileStore } from './item-store.ts'
 
 import { Rng } from '../test-rng.ts'
 export { Rng }
@@ -46,39 +45,7 @@ export function differingStores(n: number, d: number, seed: number): {
   return { a, b, onlyA: onlyA.sort(compareItemKeys), onlyB: onlyB.sort(compareItemKeys) }
 }
 
-/** What a back-to-back run sent and learned. */
-export interface RunResult {
-  readonly initiator: ReconcileSession
-  readonly responder: ReconcileSession
-  /** Messages sent, both directions. */
-  readonly messages: number
-  /** Bytes sent, both directions. */
-  readonly bytes: number
-  /** Largest single message. */
-  readonly largest: number
-}
-
-/** Run a session between `a` (initiator) and `b` (responder) until both are done. */
-export function runSession(a: ReconcileStore, b: ReconcileStore, options?: ReconcileOptions, optionsB?: ReconcileOptions): RunResult {
-  const { session: initiator, message } = initiateReconcile(a, options)
-  let messages = 1
-  let bytes = message.length
-  let largest = message.length
-  const first = respondReconcile(b, message, optionsB ?? options)
-  const responder = first.session
-  let reply = first.reply
-  let turn: ReconcileSession = initiator
-  while (reply !== undefined) {
-    messages++
-    bytes += reply.length
-    largest = Math.max(largest, reply.length)
-    if (messages > 10_000) throw new Error('runaway session')
-    reply = turn.receive(reply).reply
-    turn = turn === initiator ? responder : initiator
-  }
-  if (!initiator.done || !responder.done) throw new Error('a session stopped without finishing')
-  return { initiator, responder, messages, bytes, largest }
-}
+export { runSession, type RunResult } from './run-session.ts'
 
 /** Keys as sorted strings, for comparing sets in assertions. */
 export function itemKeyStrings(keys: readonly ItemKey[]): string[] {
