@@ -2,7 +2,7 @@
 // channels, messages, members. Narrow screens turn channels and members into drawers.
 // No protocol logic lives here; features plug in as components (see AppProps.onboarding).
 
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode, type Ref } from 'react'
 import { DaemonStatusIndicator } from './components/daemon-status.tsx'
 import { MembersIcon, MenuIcon } from './components/icons.tsx'
 import { RoomRail } from './components/room-rail.tsx'
@@ -59,34 +59,14 @@ export function App({ onboarding, daemonStatus }: AppProps) {
         Skip to main content
       </a>
       <header className="app-header">
-        <button
-          ref={channelsToggle}
-          type="button"
-          className="icon-button panel-toggle panel-toggle--channels"
-          aria-controls="channel-panel"
-          aria-expanded={drawer === 'channels'}
-          onClick={() => {
-            toggle('channels')
-          }}
-        >
+        <PanelToggle ref={channelsToggle} which="channels" panelId="channel-panel" label="Channels" open={drawer === 'channels'} onToggle={toggle}>
           <MenuIcon />
-          <span className="visually-hidden">Channels</span>
-        </button>
+        </PanelToggle>
         <h1 className="app-title">Hearth</h1>
         <DaemonStatusIndicator status={status} onRecheck={recheck} />
-        <button
-          ref={membersToggle}
-          type="button"
-          className="icon-button panel-toggle panel-toggle--members"
-          aria-controls="member-panel"
-          aria-expanded={drawer === 'members'}
-          onClick={() => {
-            toggle('members')
-          }}
-        >
+        <PanelToggle ref={membersToggle} which="members" panelId="member-panel" label="Members" open={drawer === 'members'} onToggle={toggle}>
           <MembersIcon />
-          <span className="visually-hidden">Members</span>
-        </button>
+        </PanelToggle>
       </header>
       <div className="app-body">
         <RoomRail />
@@ -102,5 +82,32 @@ export function App({ onboarding, daemonStatus }: AppProps) {
         {drawer !== null && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
       </div>
     </div>
+  )
+}
+
+/** The header button that opens or closes one side panel as a drawer (narrow screens). */
+function PanelToggle(props: {
+  ref: Ref<HTMLButtonElement>
+  which: Drawer
+  panelId: string
+  label: string
+  open: boolean
+  onToggle: (which: Drawer) => void
+  children: ReactNode
+}) {
+  return (
+    <button
+      ref={props.ref}
+      type="button"
+      className={`icon-button panel-toggle panel-toggle--${props.which}`}
+      aria-controls={props.panelId}
+      aria-expanded={props.open}
+      onClick={() => {
+        props.onToggle(props.which)
+      }}
+    >
+      {props.children}
+      <span className="visually-hidden">{props.label}</span>
+    </button>
   )
 }
