@@ -4,3 +4,6 @@
  */
 export * from './errors.ts'
 export * from './identity-vault.ts'
+export * from './sync/index.ts'
+export * from './store/index.ts'
+export * from './blob/index.ts'

@@ -1,0 +1,2 @@
+/** See the modules of this folder. */
+export {}

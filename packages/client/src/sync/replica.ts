@@ -1,0 +1,45 @@
+/**
+ * The sync port: what the sync engine needs from a room's local replica
+ * (its authority log and channel logs, however they are stored). The
+ * engine only moves records; the replica verifies, judges and stores them.
+ *
+ * `RoomStore` (store/room-store.ts) is the implementation the apps use.
+ */
+import type { Bytes, ItemKey, ReconcileStore } from '@hearth/protocol'
+
+/** Which log of a room: the authority log, or one channel's history. */
+export type LogRef =
+  | { readonly kind: 'authority' }
+  | { readonly kind: 'channel'; readonly channel: Bytes }
+
+/** What one ingest call did (counts; the replica keeps the records). */
+export interface IngestResult {
+  /** Records newly stored. */
+  readonly stored: number
+  /** Records refused (bad bytes, bad signature, refused by the rules). */
+  readonly rejected: number
+  /** Records already stored, waiting or held. */
+  readonly duplicates: number
+  /** Ids the log waits for (parents, delete targets) that it does not have: fetch these next. */
+  readonly missing: readonly Bytes[]
+}
+
+/** A room's local replica as the sync engine sees it. */
+export interface SyncReplica {
+  /** The room id. */
+  readonly room: Bytes
+  /**
+   * A snapshot of the log's item keys for one reconciliation session: it
+   * must not change while the session runs, even if records are ingested.
+   * Throws `UnknownLogError` for a channel the authority log does not define.
+   */
+  reconcileStore(log: LogRef): ReconcileStore
+  /** Whether the log stores the record with this key. */
+  has(log: LogRef, key: ItemKey): boolean
+  /** The encoded records with these ids that the log stores, in the order asked (absent ones omitted). */
+  records(log: LogRef, ids: readonly Uint8Array[]): Promise<Uint8Array[]>
+  /** Decode, verify, judge and durably store records received from a peer. Never throws for bad input. */
+  ingest(log: LogRef, records: readonly Uint8Array[]): Promise<IngestResult>
+  /** The channels (ids) the current authority state defines, text and voice alike. */
+  channels(): Bytes[]
+}
