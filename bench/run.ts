@@ -15,13 +15,17 @@ import os from 'node:os'
 import { authorityBench } from './authority.bench.ts'
 import { cryptoBench } from './crypto.bench.ts'
 import { syncBench } from './sync.bench.ts'
+import { channelBench } from './channel.bench.ts'
+import { syncTransferBench } from './sync-transfer.bench.ts'
 import { createContext, formatTable, resolveBaselines, writeResults, type BenchModule, type Row } from './harness.ts'
 
 /** Every benchmark, in run order. Add new modules here. */
 const MODULES: readonly BenchModule[] = [
   cryptoBench,
   authorityBench,
-  syncBench
+  syncBench,
+  channelBench,
+  syncTransferBench
 ]
 
 /** Where results go: bench/results.json, or BENCH_RESULTS (the smoke test writes elsewhere). */
