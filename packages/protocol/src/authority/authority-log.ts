@@ -23,6 +23,7 @@ import { AuthorityRejectedError } from './rejection.ts'
 import { WaitingSet } from '../waiting-set.ts'
 import { checkpointChain, type EquivocationProof } from './checkpoint-chain.ts'
 import { cloneState, initialState, type AuthorityState } from './state.ts'
+import { stateOfPast } from './causal-point.ts'
 
 /** Entries decoded and sent to verification at once when adding a batch. */
 const VERIFY_CHUNK = 256
@@ -245,11 +246,13 @@ export class AuthorityLog {
   }
 
   /**
-   * The state at a causal point (PROTOCOL.md §6.6): replaying, in this log's
-   * order, only the entries named by `heads` (entry ids or the genesis id)
-   * and their ancestors. This is what a record written "under" those heads is
-   * judged by. Undefined when a head is not stored (yet). Recent points are
-   * cached until the log changes.
+   * The state at a causal point (PROTOCOL.md §6.6): the replay of the
+   * entries named by `heads` (entry ids or the genesis id) and their
+   * ancestors, in the order of that set alone (causal-point.ts), so it does
+   * not change as the log learns other entries. This is what a record
+   * written "under" those heads is judged by. Undefined when a head is not
+   * stored (yet). Recent points are cached until the log changes; read the
+   * result at once and never change it.
    */
   stateAt(heads: readonly Uint8Array[]): AuthorityState | undefined {
     const keys = heads.map(toHex).sort()
@@ -262,8 +265,10 @@ export class AuthorityLog {
       if (!this.#nodes.has(key)) return undefined
       for (const k of ancestorsOf(key, this.#nodes, members)) members.add(k)
     }
-    const state = initialState(this.genesis)
-    for (const e of this.#order) if (members.has(e.node.key)) applyEntry(state, e.node)
+    // The whole log: its current state is that replay already.
+    const state = members.size === this.#nodes.size
+      ? this.#state
+      : stateOfPast(this.genesis, [...members].map((k) => this.#nodes.get(k) as Stored))
     this.#pointCache.set(cacheKey, state)
     if (this.#pointCache.size > POINT_CACHE_LIMIT) {
       const oldest = this.#pointCache.keys().next().value
