@@ -86,3 +86,9 @@ function witnessFor(
   }
   return out
 }
+
+/** The stored events a client shows: `events` without those {@link hiddenByBans} hides, in order. */
+export function visibleEvents<T extends ChannelEventNode>(events: readonly T[], authority: BanAuthority): readonly T[] {
+  const hidden = hiddenByBans(events, authority)
+  return hidden.size === 0 ? events : events.filter((n) => !hidden.has(n.key))
+}
