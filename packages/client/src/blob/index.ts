@@ -1,2 +1,7 @@
-/** See the modules of this folder. */
-export {}
+/** Attachment blobs: storage, multi-peer fetching and serving over message streams (PROTOCOL.md §9). */
+export * from './stream.ts'
+export * from './clock.ts'
+export * from './errors.ts'
+export * from './blob-store.ts'
+export * from './blob-server.ts'
+export * from './blob-fetcher.ts'

@@ -1,2 +1,6 @@
 /** Attachment blobs: chunking, verification and transfer records (PROTOCOL.md §9). */
-export {}
+export * from './errors.ts'
+export * from './chunking.ts'
+export * from './manifest.ts'
+export * from './messages.ts'
+export * from './chunk-schedule.ts'

@@ -72,7 +72,7 @@ const attachment = struct({
   name: text(255, { min: 1, singleLine: true })
 })
 
-/** A file announced by a post; the blob itself travels outside the log, addressed by `hash`. */
+/** A file announced by a post; the blob itself travels outside the log. `hash` is its blob id (PROTOCOL.md §9.2), which commits to the size and every 256 KiB chunk, so each chunk is verified on arrival. */
 export type Attachment = Checked<typeof attachment>
 
 function nonEmpty<T>(check: Check<readonly T[]>): Check<readonly T[]> {

@@ -1,0 +1,69 @@
+/**
+ * Time for the blob fetcher's timeouts, injected so tests are deterministic:
+ * `systemClock` uses real timers, `ManualClock` fires only when a test
+ * advances it.
+ */
+
+/** A timer that can be cancelled. */
+export interface Timer {
+  /** Resolves when the time is up (never, once cancelled). */
+  readonly promise: Promise<void>
+  cancel(): void
+}
+
+/** Where timers come from. */
+export interface Clock {
+  /** A timer firing `ms` milliseconds from now. */
+  after(ms: number): Timer
+}
+
+/** Real timers (`setTimeout`). */
+export const systemClock: Clock = {
+  after(ms) {
+    let handle: ReturnType<typeof setTimeout> | undefined
+    const promise = new Promise<void>((resolve) => {
+      handle = setTimeout(resolve, ms)
+    })
+    return { promise, cancel: () => { clearTimeout(handle) } }
+  }
+}
+
+interface Pending {
+  readonly at: number
+  readonly fire: () => void
+}
+
+/** A clock that moves only when told to: `advance(ms)` fires every timer due by then, in order. */
+export class ManualClock implements Clock {
+  #now = 0
+  #timers = new Set<Pending>()
+
+  /** Milliseconds advanced so far. */
+  get now(): number {
+    return this.#now
+  }
+
+  /** Timers waiting to fire. */
+  get pending(): number {
+    return this.#timers.size
+  }
+
+  after(ms: number): Timer {
+    let timer: Pending | undefined
+    const promise = new Promise<void>((resolve) => {
+      timer = { at: this.#now + ms, fire: resolve }
+      this.#timers.add(timer)
+    })
+    return { promise, cancel: () => { if (timer) this.#timers.delete(timer) } }
+  }
+
+  /** Move time forward by `ms` and fire the timers that are due. */
+  advance(ms: number): void {
+    this.#now += ms
+    const due = [...this.#timers].filter((t) => t.at <= this.#now).sort((a, b) => a.at - b.at)
+    for (const timer of due) {
+      this.#timers.delete(timer)
+      timer.fire()
+    }
+  }
+}
