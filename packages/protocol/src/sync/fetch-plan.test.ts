@@ -55,6 +55,18 @@ describe('FetchPlan', () => {
     expect(plan.inFlight()).toHaveLength(120)
   })
 
+  it('asks only the peers the caller says are ready (one request at a time per conversation)', () => {
+    const keys = makeKeys(50, 7)
+    const plan = new FetchPlan({ isStored: () => false, maxBatch: 10, maxInFlightPerPeer: 40 })
+    plan.advertise('a', keys)
+    plan.advertise('b', keys)
+    expect(plan.next((peer) => peer === 'b').map((r) => r.peer)).toEqual(['b'])
+    // 'b' has room for more, but its request is still running: nothing for it, 'a' gets the next batch.
+    const second = plan.next((peer) => peer !== 'b')
+    expect(second.map((r) => r.peer)).toEqual(['a'])
+    expect(second[0]?.keys).toHaveLength(10)
+  })
+
   it("moves a failed peer's share to the others; what only it had becomes unavailable", () => {
     const keys = makeKeys(300, 3)
     const plan = new FetchPlan({ isStored: () => false, maxBatch: 1000 })

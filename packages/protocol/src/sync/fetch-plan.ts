@@ -94,11 +94,15 @@ export class FetchPlan {
     }
   }
 
-  /** The requests to send now: at most one per peer, within each peer's batch and in-flight caps. */
-  next(): FetchRequest[] {
+  /**
+   * The requests to send now: at most one per peer, within each peer's batch
+   * and in-flight caps, and only to peers `ready` accepts (a transport that
+   * matches answers to requests by order asks only its idle peers).
+   */
+  next(ready: (peer: string) => boolean = () => true): FetchRequest[] {
     const requests: FetchRequest[] = []
     for (const [peer, state] of this.#peers) {
-      if (state.failed) continue
+      if (state.failed || !ready(peer)) continue
       const room = Math.min(this.#maxBatch, this.#maxInFlight - state.inFlight.size)
       if (room <= 0) continue
       const keys: ItemKey[] = []

@@ -43,3 +43,21 @@ export {
 } from './reconcile.ts'
 export { FetchPlan, type FetchPlanOptions, type FetchRequest } from './fetch-plan.ts'
 export { runSession, type RunResult } from './run-session.ts'
+export {
+  MAX_FETCH_IDS,
+  MAX_SYNCED_RECORD_BYTES,
+  MAX_SYNC_WIRE_BYTES,
+  MAX_SYNC_CARRIER_BYTES,
+  MAX_SYNC_ERROR_DETAIL,
+  SYNC_ERROR_CODES,
+  SyncDeliveryError,
+  encodeSyncWire,
+  decodeSyncWire,
+  recordsThatFit,
+  matchDelivery,
+  type Delivery,
+  type SyncDeliveryReason,
+  type SyncErrorCode,
+  type SyncWireMessage,
+  type SyncWireType
+} from './wire.ts'

@@ -1,0 +1,115 @@
+/**
+ * syncRoom against responders over in-memory duplexes: a late joiner gets
+ * the authority log and every channel from several peers at once, and a
+ * sync interrupted mid-transfer resumes without fetching again what it
+ * stored.
+ */
+import { describe, expect, it } from 'vitest'
+import { decodeSyncWire, type Bytes } from '@hearth/protocol'
+import { syncRoom } from '../src/sync/sync-room.ts'
+import { serveSyncConversation } from '../src/sync/responder.ts'
+import type { SyncPeer } from '../src/sync/message-stream.ts'
+import { createTestReplica, type TestReplica } from './memory-replica.ts'
+import { duplexPair, neverTimers } from './sim-network.ts'
+import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost, type RoomFixture } from './room-fixture.ts'
+
+/** A replica holding the room set up and `posts` posts spread over its channels. */
+async function seeded(room: RoomFixture, posts: number): Promise<TestReplica> {
+  const replica = createTestReplica(room.genesis)
+  await setUpRoom(replica, room)
+  for (let i = 0; i < posts; i++) {
+    const channel = room.channels[i % room.channels.length]!
+    const author = room.members[i % room.members.length]!
+    if (await writePost(replica, author, channel, `post ${i}`, 10_000 + i) === undefined) throw new Error('post refused')
+  }
+  return replica
+}
+
+/** A copy of `source` made by ingesting its records (a second honest peer with the same data). */
+async function copyOf(source: TestReplica, room: RoomFixture): Promise<TestReplica> {
+  const copy = createTestReplica(room.genesis)
+  await copy.ingest(AUTHORITY, await source.records(AUTHORITY, source.storedIds(AUTHORITY).map(hex)))
+  for (const channel of source.channels()) {
+    await copy.ingest(channelLog(channel), await source.records(channelLog(channel), source.storedIds(channelLog(channel)).map(hex)))
+  }
+  return copy
+}
+
+const hex = (h: string): Bytes => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)))
+
+/** Fetch requests seen by a peer, and the ids in them. */
+interface Counter { fetches: number; ids: number; messages: number }
+
+/** A peer served by `replica` over a fresh duplex per conversation; `breakAfter` breaks it after that many messages from the responder. */
+function peer(id: string, replica: TestReplica, counter?: Counter, breakAfter?: number): SyncPeer {
+  return {
+    id,
+    open: () => {
+      let sent = 0
+      const duplex = duplexPair(
+        { onSend: (m) => { const msg = decodeSyncWire(m); if (counter) { counter.messages++; if (msg.type === 'sync-fetch') { counter.fetches++; counter.ids += msg.ids.length } } } },
+        { onSend: () => { if (breakAfter !== undefined && ++sent > breakAfter) duplex.break() } }
+      )
+      void serveSyncConversation(duplex.b, () => replica)
+      return Promise.resolve(duplex.a)
+    }
+  }
+}
+
+const sameLogs = (a: TestReplica, b: TestReplica): void => {
+  expect(a.storedIds(AUTHORITY)).toEqual(b.storedIds(AUTHORITY))
+  expect(a.channels().length).toBe(b.channels().length)
+  for (const channel of b.channels()) expect(a.storedIds(channelLog(channel))).toEqual(b.storedIds(channelLog(channel)))
+}
+
+describe('syncRoom', () => {
+  it('a late joiner gets the authority log and every channel from two peers at once', async () => {
+    const room = await roomFixture('joiner', 4, 3)
+    const a = await seeded(room, 600)
+    const b = await copyOf(a, room)
+    const joiner = createTestReplica(room.genesis)
+    const counters: [Counter, Counter] = [{ fetches: 0, ids: 0, messages: 0 }, { fetches: 0, ids: 0, messages: 0 }]
+    const report = await syncRoom(joiner, [peer('a', a, counters[0]), peer('b', b, counters[1])], { timers: neverTimers, batch: 64 })
+    expect(report.complete).toBe(true)
+    expect(report.peers.map((p) => p.failure)).toEqual([undefined, undefined])
+    sameLogs(joiner, a)
+    expect(report.logs[0]!.log).toEqual(AUTHORITY)
+    expect(report.logs.map((l) => l.stored)).toEqual([7, 200, 200, 200])
+    // Both peers served fetches, and nothing was requested twice.
+    expect(counters[0].fetches).toBeGreaterThan(0)
+    expect(counters[1].fetches).toBeGreaterThan(0)
+    expect(counters[0].ids + counters[1].ids).toBe(607)
+  })
+
+  it('a second sync with nothing new costs one exchange per log and peer, and fetches nothing', async () => {
+    const room = await roomFixture('idle', 2, 2)
+    const a = await seeded(room, 50)
+    const joiner = await copyOf(a, room)
+    const counter: Counter = { fetches: 0, ids: 0, messages: 0 }
+    const report = await syncRoom(joiner, [peer('a', a, counter)], { timers: neverTimers })
+    expect(report.complete).toBe(true)
+    expect(counter.fetches).toBe(0)
+    expect(counter.messages).toBe(3) // one sync-open per log
+  })
+
+  it('resumes after an interruption without fetching again what it stored', async () => {
+    const room = await roomFixture('resume', 3, 2)
+    const source = await seeded(room, 1_000)
+    const total = source.storedIds(AUTHORITY).length + source.channels().reduce((n, c) => n + source.storedIds(channelLog(c)).length, 0)
+    const joiner = createTestReplica(room.genesis)
+    // The conversation breaks after the responder's 12th message: mid-way through the first channel.
+    const first: Counter = { fetches: 0, ids: 0, messages: 0 }
+    const interrupted = await syncRoom(joiner, [peer('a', source, first, 12)], { timers: neverTimers, batch: 50 })
+    expect(interrupted.complete).toBe(false)
+    expect(interrupted.peers[0]!.failure?.reason).toBe('closed')
+    const storedBefore = joiner.storedIds(AUTHORITY).length + joiner.channels().reduce((n, c) => n + joiner.storedIds(channelLog(c)).length, 0)
+    expect(storedBefore).toBeGreaterThan(0)
+    expect(storedBefore).toBeLessThan(total)
+    const second: Counter = { fetches: 0, ids: 0, messages: 0 }
+    const resumed = await syncRoom(joiner, [peer('a', source, second)], { timers: neverTimers, batch: 50 })
+    expect(resumed.complete).toBe(true)
+    sameLogs(joiner, source)
+    // Exactly what was missing was requested: nothing stored before is fetched again.
+    expect(second.ids).toBe(total - storedBefore)
+  })
+})
