@@ -19,7 +19,7 @@ export interface SyncRoomOptions {
   readonly timers?: SyncTimers
   /** Wait for one answer (and for opening a conversation). @default 15_000 */
   readonly requestTimeoutMs?: number
-  /** Ids per fetch request. @default 256 */
+  /** Ids per fetch request (large batches let ingest pipeline decoding with verification). @default 1024 */
   readonly batch?: number
   /** Reconcile-and-fetch passes per log (a pass that stores nothing ends the log's sync). @default 4 */
   readonly maxPasses?: number
@@ -66,7 +66,7 @@ export async function syncRoom(replica: SyncReplica, peers: readonly SyncPeer[],
   const timers = options.timers ?? realTimers
   const timeout = options.requestTimeoutMs ?? 15_000
   const logOptions = {
-    batch: Math.min(options.batch ?? 256, MAX_FETCH_IDS),
+    batch: Math.min(options.batch ?? 1024, MAX_FETCH_IDS),
     maxPasses: options.maxPasses ?? 4,
     maxNeedPerPeer: options.maxNeedPerPeer ?? 1_048_576,
     maxMissingRounds: options.maxMissingRounds ?? 8,

@@ -153,31 +153,50 @@ export class ChannelLog {
     return this.#pending.wanted().filter((k) => !this.#held.has(k)).map(fromHex)
   }
 
-  /** Decode, verify and insert events given as bytes (gossip, sync, storage). Never throws for bad input. */
+  /**
+   * Decode, verify and insert events given as bytes (gossip, sync, storage).
+   * Never throws for bad input. Chunks are pipelined: the next chunk is
+   * decoded while the signatures of the previous one are being checked
+   * (WebCrypto verifies off the main thread), so neither waits for the other.
+   */
   async add(encoded: readonly Uint8Array[]): Promise<ChannelAddResult> {
     const out = emptyOutcome()
-    for (let start = 0; start < encoded.length; start += VERIFY_CHUNK) {
-      const fresh: ChannelEventNode[] = []
-      for (const bytes of encoded.slice(start, start + VERIFY_CHUNK)) {
-        let node: ChannelEventNode
-        try {
-          node = decodeChannelEvent(bytes)
-        } catch (err) {
-          if (!(err instanceof ProtocolError)) throw err
-          out.rejected.push(new ChannelRejectedError('malformed', err.message, undefined, { cause: err }))
-          continue
-        }
-        // Known events need no signature check; the insert below counts them as duplicates.
-        if (this.#stored.has(node.key) || this.#pending.has(node.key) || this.#held.has(node.key)) out.duplicates++
-        else fresh.push(node)
-      }
-      const verified = await verifyChannelEvents(fresh)
-      verified.forEach((v, i) => {
+    let inFlight: { readonly fresh: ChannelEventNode[]; readonly verified: ReturnType<typeof verifyChannelEvents> } | undefined
+    const settle = async (): Promise<void> => {
+      if (inFlight === undefined) return
+      const { fresh, verified } = inFlight
+      inFlight = undefined
+      ;(await verified).forEach((v, i) => {
         if (v instanceof ProtocolError) out.rejected.push(new ChannelRejectedError('bad-signature', v.message, (fresh[i] as ChannelEventNode).id))
         else this.#offer(v, out)
       })
     }
+    for (let start = 0; start < encoded.length; start += VERIFY_CHUNK) {
+      const fresh = this.#decodeChunk(encoded.slice(start, start + VERIFY_CHUNK), out)
+      const verified = verifyChannelEvents(fresh)
+      await settle()
+      inFlight = { fresh, verified }
+    }
+    await settle()
     return this.#result(out)
+  }
+
+  /** Decode a chunk; refuse what does not decode, count what is already known (no signature check needed). */
+  #decodeChunk(chunk: readonly Uint8Array[], out: Outcome): ChannelEventNode[] {
+    const fresh: ChannelEventNode[] = []
+    for (const bytes of chunk) {
+      let node: ChannelEventNode
+      try {
+        node = decodeChannelEvent(bytes)
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err
+        out.rejected.push(new ChannelRejectedError('malformed', err.message, undefined, { cause: err }))
+        continue
+      }
+      if (this.#stored.has(node.key) || this.#pending.has(node.key) || this.#held.has(node.key)) out.duplicates++
+      else fresh.push(node)
+    }
+    return fresh
   }
 
   /** Insert verified events, in any order. */
