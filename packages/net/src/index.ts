@@ -1,7 +1,16 @@
 /**
  * @hearth/net — where libp2p lives: the node factory (browser and server
- * profiles), Hearth's Kademlia DHT records, GossipSub topics, sync over
- * streams, relay and WebRTC. It implements the network port of
- * `@hearth/client`. Empty until the network layer lands (issue "The network").
+ * profiles), Hearth's Kademlia DHT records, GossipSub room topics with
+ * validation, rate limits and scoring. Specified in docs/drafts/network.md
+ * (PROTOCOL.md §10 once merged).
  */
-export {}
+export * from './errors.ts'
+export * from './config.ts'
+export * from './node.ts'
+export * from './dht-records.ts'
+export * from './rate-limit.ts'
+export * from './gossip-scoring.ts'
+export * from './dht.ts'
+export * from './gossip.ts'
+export * from './gossip-checkers.ts'
+export * from './validation-queue.ts'
