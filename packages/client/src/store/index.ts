@@ -1,2 +1,12 @@
-/** See the modules of this folder. */
-export {}
+/**
+ * The room store: a room's authority and channel logs persisted through the
+ * storage port, implementing the sync port (docs/drafts/storage-layout.md).
+ */
+export * from './errors.ts'
+export * from './damage.ts'
+export { KeyIndex } from './key-index.ts'
+export { StoredChannel } from './stored-channel.ts'
+export { RoomStore, type RoomStoreOptions } from './room-store.ts'
+export {
+  channelPrefix, genesisKey, lamportSegment, logPrefix, parseRecordKey, recordKey, roomPrefix, type RecordAddress
+} from './room-layout.ts'

@@ -1,0 +1,154 @@
+/**
+ * Reading a room back from storage (docs/drafts/storage-layout.md §5.5.3):
+ * the genesis, the list of stored channels, and each log's records, checked
+ * against the keys they are stored under.
+ *
+ * What is checked on load, and why it is enough. The envelope (PROTOCOL.md
+ * §5.3) catches accidental damage; then every record is decoded and its id
+ * recomputed — the id is a SHA-256 of the bytes, and the key names the id,
+ * so a value that decodes to the id its key names is, byte for byte, the
+ * record that was stored there. Records are only ever stored after their log
+ * admitted them (signature, linkage, acceptance). Re-checking the signature
+ * would therefore only defend against someone who can write the store, who
+ * could as well change the code; it is optional (`verifyOnLoad`) because it
+ * is the one expensive step (about 60 µs of CPU per record). Linkage and
+ * acceptance are re-run anyway: the logs insert loaded records like any
+ * others, which is cheap and keeps the loaded state exactly what the rules
+ * derive (a record whose authority or parents were lost waits, instead of
+ * being taken on trust).
+ */
+import {
+  decodeAuthorityEntry, decodeChannelEvent, encodeGenesis, equalBytes, fromHex, keyAfter, markVerified, openGenesis, ProtocolError, toHex,
+  type AuthorityLog, type Bytes, type ChannelEventNode, type EntryNode, type Genesis, type KeyPath, type StorageAdapter,
+  type Verified
+} from '@hearth/protocol'
+import type { LogRef } from '../sync/replica.ts'
+import type { DamageLedger } from './damage.ts'
+import { RoomNotStoredError } from './errors.ts'
+import { channelsPrefix, genesisKey, logPrefix, parseRecordKey, parseRecordTail } from './room-layout.ts'
+
+/** Records read per `loadRange` call while loading a log. */
+const LOAD_PAGE = 4096
+
+/** The verified genesis for `room` (given, or read back); the stored copy is written or repaired as needed. */
+export async function loadGenesis(adapter: StorageAdapter, room: Verified<Genesis> | Uint8Array): Promise<Verified<Genesis>> {
+  if (!(room instanceof Uint8Array)) {
+    const key = genesisKey(room.room)
+    const stored = await adapter.load(key)
+    const fresh = encodeGenesis(room)
+    if (stored === undefined || !equalBytes(stored, fresh)) await adapter.save(key, fresh)
+    return room
+  }
+  const key = genesisKey(room)
+  const stored = await adapter.load(key)
+  if (stored === undefined) {
+    const damaged = adapter.integrity().corrupt.some((e) => e.key !== undefined && sameKey(e.key, key))
+    throw new RoomNotStoredError(damaged ? 'damaged' : 'absent', damaged ? 'the stored genesis is damaged' : 'the room is not stored here')
+  }
+  try {
+    return await openGenesis(stored, room)
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err
+    throw new RoomNotStoredError('damaged', `the stored genesis does not verify: ${err.message}`, { cause: err })
+  }
+}
+
+function sameKey(a: KeyPath, b: KeyPath): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i])
+}
+
+/**
+ * Hex ids of the channels with anything stored: one single-row read per
+ * channel (skipping to the next channel's subtree each time), plus channels
+ * whose every value the adapter found corrupt.
+ */
+export async function storedChannelIds(adapter: StorageAdapter, room: Uint8Array): Promise<string[]> {
+  const prefix = channelsPrefix(room)
+  const found = new Set<string>()
+  let start: KeyPath | undefined
+  for (;;) {
+    const [first] = await adapter.loadRange(prefix, start === undefined ? { limit: 1 } : { start, limit: 1 })
+    const segment = first?.key[prefix.length]
+    if (segment === undefined) break
+    if (/^[0-9a-f]{32}$/.test(segment)) found.add(segment)
+    // The smallest path above every key whose channel segment is `segment`.
+    start = [...prefix, `${segment}\u0000`]
+  }
+  for (const error of adapter.integrity().corrupt) {
+    const segment = error.key && isUnder(error.key, prefix) ? error.key[prefix.length] : undefined
+    if (segment !== undefined && /^[0-9a-f]{32}$/.test(segment)) found.add(segment)
+  }
+  return [...found].sort()
+}
+
+function isUnder(key: KeyPath, prefix: KeyPath): boolean {
+  return key.length > prefix.length && prefix.every((s, i) => key[i] === s)
+}
+
+/**
+ * Read every record of `log`, page by page, keeping those that decode to the
+ * record their key names and noting the rest (and the adapter's corrupt
+ * values under the log's prefix) in `damage`.
+ */
+async function readLog<N extends { readonly key: string }>(
+  adapter: StorageAdapter, room: Uint8Array, log: LogRef, damage: DamageLedger,
+  decode: (bytes: Uint8Array) => N, check: (node: N, at: { lamport: number; idHex: string }) => boolean
+): Promise<N[]> {
+  const roomHex = toHex(room)
+  const prefix = logPrefix(room, log)
+  const nodes: N[] = []
+  let start: KeyPath | undefined
+  for (;;) {
+    const page = await adapter.loadRange(prefix, start === undefined ? { limit: LOAD_PAGE } : { start, limit: LOAD_PAGE })
+    for (const chunk of page) {
+      const at = parseRecordTail(prefix, chunk.key)
+      if (at === undefined) {
+        damage.stray(1)
+        continue
+      }
+      let node: N
+      try {
+        node = decode(chunk.data)
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err
+        damage.lose({ log, lamport: at.lamport, id: fromHex(at.idHex), reason: 'malformed' })
+        continue
+      }
+      if (check(node, at)) nodes.push(node)
+      else damage.lose({ log, lamport: at.lamport, id: fromHex(at.idHex), reason: 'mismatch' })
+    }
+    const last = page[page.length - 1]
+    if (last === undefined || page.length < LOAD_PAGE) break
+    start = keyAfter(last.key)
+  }
+  for (const error of adapter.integrity().corrupt) {
+    if (error.key === undefined || !isUnder(error.key, prefix) || error.reason === 'malformed-key') continue
+    const at = parseRecordKey(roomHex, error.key)
+    if (at === undefined) damage.stray(1)
+    else damage.lose({ log, lamport: at.lamport, id: fromHex(at.idHex), reason: error.reason })
+  }
+  return nodes
+}
+
+/** Read the authority entries and add them to `authority` (signatures are checked: see the module comment). */
+export async function loadAuthority(adapter: StorageAdapter, authority: AuthorityLog, damage: DamageLedger): Promise<void> {
+  const room = authority.genesis.room
+  const nodes = await readLog<EntryNode>(adapter, room, { kind: 'authority' }, damage, decodeAuthorityEntry,
+    (node, at) => node.key === at.idHex && node.entry.lamport === at.lamport && equalBytes(node.entry.room, room))
+  const result = await authority.addNodes(nodes)
+  damage.refuse(nodes.length - result.added.length - authority.pendingCount)
+}
+
+/**
+ * Read a channel's events, marked verified: they were when stored (see the
+ * module comment). `verifyOnLoad` callers check the signatures again.
+ */
+export async function readChannel(
+  adapter: StorageAdapter, room: Uint8Array, channel: Bytes, damage: DamageLedger
+): Promise<Verified<ChannelEventNode>[]> {
+  const nodes = await readLog<ChannelEventNode>(adapter, room, { kind: 'channel', channel }, damage, decodeChannelEvent,
+    (node, at) => node.key === at.idHex && node.event.lamport === at.lamport &&
+      equalBytes(node.event.room, room) && equalBytes(node.event.channel, channel))
+  // Our own store, checked against the ids above: see the module comment for why this is trusted.
+  return nodes.map((node) => markVerified(node))
+}
