@@ -8,7 +8,7 @@ import {
 } from '@hearth/protocol'
 import { channelId, key, makeGenesis } from '../../protocol/src/authority/test-support.ts'
 import type { LogRef } from '../src/sync/replica.ts'
-import type { TestReplica } from './memory-replica.ts'
+import type { TestReplica } from './test-replica.ts'
 
 /** The people and channels of a test room. */
 export interface RoomFixture {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { toHex } from '@hearth/protocol'
 import { recordId } from '@hearth/protocol'
 import { syncRoom, type SyncReport } from '../src/sync/sync-room.ts'
-import { createTestReplica, type TestReplica } from './memory-replica.ts'
+import { createTestReplica, type TestReplica } from './test-replica.ts'
 import { neverTimers, SimNetwork } from './sim-network.ts'
 import { AUTHORITY, channelLog, roomFixture, writeEntry, writePost } from './room-fixture.ts'
 
@@ -21,7 +21,7 @@ async function simulate(seed: number, n: number, rounds: number): Promise<void> 
   const room = await roomFixture(`converge-${seed}`, 6, 3)
   const net = new SimNetwork<TestReplica>({ seed, maxDelay: 6, dropRate: 0.02 })
   const ids = Array.from({ length: n }, (_, i) => `r${i}`)
-  for (const id of ids) net.add(id, createTestReplica(room.genesis))
+  for (const id of ids) net.add(id, await createTestReplica(room.genesis))
   const rng = net.rng
   const written: Written[] = []
   const node = (i: number): TestReplica => net.nodes[i]!.replica

@@ -15,13 +15,13 @@ import { syncRoom, type SyncRoomOptions } from '../src/sync/sync-room.ts'
 import { serveSyncConversation } from '../src/sync/responder.ts'
 import type { MessageStream, SyncPeer, SyncTimers } from '../src/sync/message-stream.ts'
 import type { LogRef, SyncReplica } from '../src/sync/replica.ts'
-import { createTestReplica, type TestReplica } from './memory-replica.ts'
+import { createTestReplica, type TestReplica } from './test-replica.ts'
 import { duplexPair, neverTimers, turns } from './sim-network.ts'
 import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost } from './room-fixture.ts'
 
-async function honestRoom(label: string, posts: number): Promise<{ honest: TestReplica; fresh: () => TestReplica }> {
+async function honestRoom(label: string, posts: number): Promise<{ honest: TestReplica; fresh: () => Promise<TestReplica> }> {
   const room = await roomFixture(label, 3, 1)
-  const honest = createTestReplica(room.genesis)
+  const honest = await createTestReplica(room.genesis)
   await setUpRoom(honest, room)
   for (let i = 0; i < posts; i++) await writePost(honest, room.members[i % 3]!, room.channels[0]!, `p${i}`, 9_000 + i)
   return { honest, fresh: () => createTestReplica(room.genesis) }
@@ -101,7 +101,7 @@ async function expectHonestResult(joiner: TestReplica, honest: TestReplica): Pro
 describe('a joiner facing hostile peers', () => {
   it('lying fingerprints: bounded, and the honest peer completes the sync', async () => {
     const { honest, fresh } = await honestRoom('liar-fp', 300)
-    const joiner = fresh()
+    const joiner = await fresh()
     // Half the history first, so the joiner sends fingerprints the liar must answer.
     await joiner.ingest(AUTHORITY, await honest.records(AUTHORITY, honest.storedIds(AUTHORITY).map(fromHexId)))
     const ch = honest.channels()[0]!
@@ -116,7 +116,7 @@ describe('a joiner facing hostile peers', () => {
 
   it('endless splitting and huge counts: the session limits stop the peer with a typed reason', async () => {
     const { honest, fresh } = await honestRoom('liar-huge', 100)
-    const joiner = fresh()
+    const joiner = await fresh()
     const report = await syncRoom(joiner, [peer('huge', withStores(honest, () => huge)), peer('honest', honest)], { ...options, maxNeedPerPeer: 50_000 })
     await expectHonestResult(joiner, honest)
     expect(report.complete).toBe(true)
@@ -127,7 +127,7 @@ describe('a joiner facing hostile peers', () => {
 
   it('the round limit ends a session with a peer that keeps splitting', async () => {
     const { honest, fresh } = await honestRoom('liar-rounds', 100)
-    const report = await syncRoom(fresh(), [peer('huge', withStores(honest, () => huge))], { ...options, reconcile: { maxRounds: 8 } })
+    const report = await syncRoom(await fresh(), [peer('huge', withStores(honest, () => huge))], { ...options, reconcile: { maxRounds: 8 } })
     expect(report.complete).toBe(false)
     expect(report.peers[0]!.failure?.reason).toBe('reconcile')
     expect((report.peers[0]!.failure?.cause as Error).name).toMatch(/^Sync(Limit|Structure)Error$/)
@@ -137,7 +137,7 @@ describe('a joiner facing hostile peers', () => {
   it('records that fail verification: the peer is dropped, its share comes from the honest peer', async () => {
     const { honest, fresh } = await honestRoom('forger', 120)
     const forged = await forgedCopy(honest)
-    const joiner = fresh()
+    const joiner = await fresh()
     const report = await syncRoom(joiner, [peer('forger', forged), peer('honest', honest)], options)
     await expectHonestResult(joiner, honest)
     expect(report.complete).toBe(true)
@@ -156,7 +156,7 @@ describe('a joiner facing hostile peers', () => {
       ['closed', (m, b) => m.type === 'sync-records' ? undefined : b]
     ]
     for (const [reason, tamper] of cases) {
-      const joiner = fresh()
+      const joiner = await fresh()
       // 'closed': the tampering peer swallows answers and hangs up when the joiner gives up on the conversation.
       const report = await syncRoom(joiner, [peer('bad', honest, tamper), peer('honest', honest)], reason === 'closed' ? { ...options, timers: quickTimeout } : options)
       await expectHonestResult(joiner, honest)
@@ -168,7 +168,7 @@ describe('a joiner facing hostile peers', () => {
   it('a silent peer times out (injected timers) and the honest peer completes', async () => {
     const { honest, fresh } = await honestRoom('silent', 40)
     const silent: SyncPeer = { id: 'silent', open: () => Promise.resolve(duplexPair().a) }
-    const joiner = fresh()
+    const joiner = await fresh()
     const report = await syncRoom(joiner, [silent, peer('honest', honest)], { ...options, timers: quickTimeout })
     await expectHonestResult(joiner, honest)
     expect(report.complete).toBe(true)

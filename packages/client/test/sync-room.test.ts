@@ -9,13 +9,13 @@ import { decodeSyncWire, type Bytes } from '@hearth/protocol'
 import { syncRoom } from '../src/sync/sync-room.ts'
 import { serveSyncConversation } from '../src/sync/responder.ts'
 import type { SyncPeer } from '../src/sync/message-stream.ts'
-import { createTestReplica, type TestReplica } from './memory-replica.ts'
+import { createTestReplica, type TestReplica } from './test-replica.ts'
 import { duplexPair, neverTimers } from './sim-network.ts'
 import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost, type RoomFixture } from './room-fixture.ts'
 
 /** A replica holding the room set up and `posts` posts spread over its channels. */
 async function seeded(room: RoomFixture, posts: number): Promise<TestReplica> {
-  const replica = createTestReplica(room.genesis)
+  const replica = await createTestReplica(room.genesis)
   await setUpRoom(replica, room)
   for (let i = 0; i < posts; i++) {
     const channel = room.channels[i % room.channels.length]!
@@ -27,7 +27,7 @@ async function seeded(room: RoomFixture, posts: number): Promise<TestReplica> {
 
 /** A copy of `source` made by ingesting its records (a second honest peer with the same data). */
 async function copyOf(source: TestReplica, room: RoomFixture): Promise<TestReplica> {
-  const copy = createTestReplica(room.genesis)
+  const copy = await createTestReplica(room.genesis)
   await copy.ingest(AUTHORITY, await source.records(AUTHORITY, source.storedIds(AUTHORITY).map(hex)))
   for (const channel of source.channels()) {
     await copy.ingest(channelLog(channel), await source.records(channelLog(channel), source.storedIds(channelLog(channel)).map(hex)))
@@ -67,7 +67,7 @@ describe('syncRoom', () => {
     const room = await roomFixture('joiner', 4, 3)
     const a = await seeded(room, 600)
     const b = await copyOf(a, room)
-    const joiner = createTestReplica(room.genesis)
+    const joiner = await createTestReplica(room.genesis)
     const counters: [Counter, Counter] = [{ fetches: 0, ids: 0, messages: 0 }, { fetches: 0, ids: 0, messages: 0 }]
     const report = await syncRoom(joiner, [peer('a', a, counters[0]), peer('b', b, counters[1])], { timers: neverTimers, batch: 64 })
     expect(report.complete).toBe(true)
@@ -96,7 +96,7 @@ describe('syncRoom', () => {
     const room = await roomFixture('resume', 3, 2)
     const source = await seeded(room, 1_000)
     const total = source.storedIds(AUTHORITY).length + source.channels().reduce((n, c) => n + source.storedIds(channelLog(c)).length, 0)
-    const joiner = createTestReplica(room.genesis)
+    const joiner = await createTestReplica(room.genesis)
     // The conversation breaks after the responder's 12th message: mid-way through the first channel.
     const first: Counter = { fetches: 0, ids: 0, messages: 0 }
     const interrupted = await syncRoom(joiner, [peer('a', source, first, 12)], { timers: neverTimers, batch: 50 })
