@@ -25,17 +25,16 @@
  * (BENCH_QUICK=1) uses 2,000 events and one round; the row ids stay the same
  * and the figures are rough.
  *
- * The replicas are a minimal in-memory `SyncReplica` (protocol logs plus a
- * MemoryReconcileStore per log), so the figures are the engine's and the
- * logs', not a storage adapter's.
+ * The replicas are `RoomStore`s on the in-memory storage adapter: the
+ * engine, the logs and the store's bookkeeping, without a disk's cost
+ * (`channel.ingest` measures storing into SQLite).
  */
 import {
-  AuthorityLog, authorityAcceptHook, ChannelLog, decodeChannelEvent, MemoryReconcileStore, signAuthorityEntry,
-  signChannelEvent, signatureInputOf, toHex, type Bytes, type Genesis, type ItemKey, type Keypair, type Verified
+  decodeChannelEvent, MemoryStorageAdapter, signAuthorityEntry, signChannelEvent, signatureInputOf,
+  type Bytes, type Genesis, type Keypair, type Verified
 } from '@hearth/protocol'
 import {
-  memoryStreamPair, syncRoom, serveSyncConversation, type IngestResult, type LogRef, type SyncPeer, type SyncReport, type SyncReplica,
-  type SyncTimers
+  memoryStreamPair, RoomStore, syncRoom, serveSyncConversation, type SyncPeer, type SyncReport, type SyncReplica, type SyncTimers
 } from '@hearth/client'
 import { channelId, key, makeGenesis } from '../packages/protocol/src/authority/test-support.ts'
 import { formatNumber, measureDuration, type BenchContext, type BenchModule, type Row } from './harness.ts'
@@ -50,7 +49,8 @@ function fail(what: string): never {
 }
 
 interface History {
-  readonly source: BenchReplica
+  readonly source: RoomStore
+  readonly channel: Bytes
   readonly genesis: Verified<Genesis>
   readonly events: readonly Bytes[]
 }
@@ -58,56 +58,11 @@ interface History {
 /** Request timeouts never fire: the in-process stream cannot lose a message. */
 const neverTimers: SyncTimers = { sleep: () => ({ done: new Promise<void>(() => undefined), cancel: () => undefined }) }
 
-/**
- * A minimal in-memory replica of a room with one channel (the client tests
- * have a fuller one): the protocol's logs and a reconcile store per log.
- */
-class BenchReplica implements SyncReplica {
-  readonly room: Bytes
-  readonly authority: AuthorityLog
-  readonly channel: ChannelLog
-  readonly #keys = { authority: MemoryReconcileStore.from([]), channel: MemoryReconcileStore.from([]) }
-
-  constructor(genesis: Verified<Genesis>, channel: Bytes) {
-    this.room = genesis.room
-    this.authority = new AuthorityLog(genesis)
-    this.channel = new ChannelLog({ room: genesis.room, channel, accept: authorityAcceptHook(this.authority) })
-  }
-
-  reconcileStore(log: LogRef): MemoryReconcileStore {
-    return this.#keys[log.kind].clone()
-  }
-
-  has(log: LogRef, key: ItemKey): boolean {
-    return log.kind === 'authority' ? this.authority.has(key.id) : this.channel.has(key.id)
-  }
-
-  records(log: LogRef, ids: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    return Promise.resolve(ids.flatMap((id) => (log.kind === 'authority' ? this.authority.get(id)?.bytes : this.channel.get(id)?.bytes) ?? []))
-  }
-
-  async ingest(log: LogRef, records: readonly Uint8Array[]): Promise<IngestResult> {
-    if (log.kind === 'authority') {
-      const result = await this.authority.add(records)
-      this.#keys.authority.insertMany(result.added.map((n) => ({ lamport: n.entry.lamport, id: n.id })))
-      this.#keys.channel.insertMany(this.channel.retryHeld().added.map((n) => ({ lamport: n.event.lamport, id: n.id })))
-      return { stored: result.added.length, rejected: result.invalid.length, duplicates: 0, missing: result.missing }
-    }
-    const result = await this.channel.add(records)
-    this.#keys.channel.insertMany(result.added.map((n) => ({ lamport: n.event.lamport, id: n.id })))
-    return { stored: result.added.length, rejected: result.rejected.length, duplicates: result.duplicates, missing: result.missing }
-  }
-
-  channels(): Bytes[] {
-    return this.authority.state.channels.has(toHex(this.channel.channel)) ? [this.channel.channel] : []
-  }
-}
-
 /** Sign the room and its history once per run. */
 async function buildHistory(n: number, log: (m: string) => void): Promise<History> {
   const genesis = await makeGenesis('bench/sync-transfer')
   const channel = channelId('bench/sync-transfer/general')
-  const source = new BenchReplica(genesis, channel)
+  const source = await RoomStore.open(new MemoryStorageAdapter(), genesis)
   const owner = key('bench/sync-transfer/creator')
   const members: Keypair[] = Array.from({ length: MEMBERS }, (_, i) => key(`bench/sync-transfer/member-${i}`))
   let at = 1_000
@@ -136,7 +91,7 @@ async function buildHistory(n: number, log: (m: string) => void): Promise<Histor
   log(`  signed ${formatNumber(n)} events in ${formatNumber(performance.now() - started)} ms`)
   const result = await source.ingest({ kind: 'channel', channel }, events)
   if (result.stored !== n) fail(`the source stored ${result.stored} of ${n} events`)
-  return { source, genesis, events }
+  return { source, channel, genesis, events }
 }
 
 /** A peer serving `replica` over a fresh in-process duplex per conversation. */
@@ -182,12 +137,12 @@ export const syncTransferBench: BenchModule = {
     const history = await buildHistory(n, (m) => { ctx.log(m) })
     const baseline = await verifyBaseline(history.events, ctx)
 
-    const fresh = (): BenchReplica => new BenchReplica(history.genesis, history.source.channel.channel)
-    let joiner = fresh()
+    const fresh = (): Promise<RoomStore> => RoomStore.open(new MemoryStorageAdapter(), history.genesis)
+    let joiner = await fresh()
     let report: SyncReport | undefined
     const timed = await measureDuration(async () => {
       report = await syncRoom(joiner, [peerOf(history.source)], { timers: neverTimers })
-    }, { rounds: ctx.quick ? 1 : 2, warmups: 0, setup: () => { joiner = fresh() } })
+    }, { rounds: ctx.quick ? 1 : 2, warmups: 0, setup: async () => { joiner = await fresh() } })
     if (report?.complete !== true) fail('the sync did not complete')
     const channelLog = report.logs[1] ?? fail('no channel log in the report')
     if (channelLog.stored !== n) fail(`the joiner stored ${channelLog.stored} of ${n} events`)
