@@ -172,6 +172,8 @@ interface ParsedKey {
   readonly point?: Point
   /** Imported on first use by the WebCrypto backend. */
   cryptoKey?: Promise<CryptoKey>
+  /** `cryptoKey` once imported, so batches skip an await per signature. */
+  imported?: CryptoKey
 }
 
 const KEY_CACHE_LIMIT = 4096
@@ -234,13 +236,36 @@ export async function assertSignature(publicKey: Uint8Array, message: Uint8Array
  * reaches the platform's full verify throughput.
  */
 export async function verifyBatch(items: readonly VerifyItem[], parallel = 64): Promise<boolean[]> {
+  const backend = await ed25519Backend()
   const results = new Array<boolean>(items.length)
   for (let start = 0; start < items.length; start += parallel) {
     const window = items.slice(start, start + parallel)
-    const checked = await Promise.all(window.map((it) => verify(it.publicKey, it.message, it.signature)))
+    const checked = await Promise.all(window.map((it) => verifyWith(backend, it)))
     for (let i = 0; i < checked.length; i++) results[start + i] = checked[i] as boolean
   }
   return results
+}
+
+/** {@link verify} with the backend resolved once per batch, and without awaiting a key already imported. */
+function verifyWith(backend: Ed25519Backend, { publicKey, message, signature }: VerifyItem): Promise<boolean> {
+  if (!(message instanceof Uint8Array) || !isCanonicalSignature(signature)) return Promise.resolve(false)
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return Promise.resolve(false)
+  const parsed = parseKey(publicKey, backend)
+  if (parsed.error || !parsed.point) return Promise.resolve(false)
+  if (backend === 'webcrypto' && parsed.cryptoKey) {
+    const run = (key: CryptoKey): Promise<boolean> =>
+      crypto.subtle.verify({ name: 'Ed25519' }, key, signature as Bytes, message as Bytes).catch(() => false)
+    if (parsed.imported) return run(parsed.imported)
+    return parsed.cryptoKey.then((key) => {
+      parsed.imported = key
+      return run(key)
+    }, () => false)
+  }
+  try {
+    return Promise.resolve(verifyCofactorless(parsed.point, publicKey, message, signature))
+  } catch {
+    return Promise.resolve(false)
+  }
 }
 
 const signingKeys = new WeakMap<Keypair, Promise<CryptoKey>>()

@@ -125,7 +125,7 @@ export class ByteStorageAdapter implements StorageAdapter {
     const encoded = encodeKeyPath(key)
     const stored = sealValue(encoded, checkValue(data, 'save'))
     await this.#store.put(encoded, stored)
-    this.#corrupt.delete(bytesToHexKey(encoded))
+    if (this.#corrupt.size > 0) this.#corrupt.delete(bytesToHexKey(encoded))
   }
 
   /** @inheritdoc */
@@ -133,7 +133,7 @@ export class ByteStorageAdapter implements StorageAdapter {
     this.#assertOpen()
     const encoded = encodeKeyPath(key)
     await this.#store.delete(encoded)
-    this.#corrupt.delete(bytesToHexKey(encoded))
+    if (this.#corrupt.size > 0) this.#corrupt.delete(bytesToHexKey(encoded))
   }
 
   /** @inheritdoc */
@@ -184,7 +184,7 @@ export class ByteStorageAdapter implements StorageAdapter {
     }
     if (raw.length === 0) return
     await this.#store.putBatch(raw)
-    for (const { key } of raw) this.#corrupt.delete(bytesToHexKey(key))
+    if (this.#corrupt.size > 0) for (const { key } of raw) this.#corrupt.delete(bytesToHexKey(key))
   }
 
   /** @inheritdoc */
