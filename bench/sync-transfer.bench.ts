@@ -34,7 +34,7 @@ import {
   type Bytes, type Genesis, type Keypair, type Verified
 } from '@hearth/protocol'
 import {
-  memoryStreamPair, RoomStore, syncRoom, serveSyncConversation, type SyncPeer, type SyncReport, type SyncReplica, type SyncTimers
+  memoryStreamPair, neverClock, RoomStore, syncRoom, serveSyncConversation, type SyncPeer, type SyncReport, type SyncReplica
 } from '@hearth/client'
 import { channelId, key, makeGenesis } from '../packages/protocol/src/authority/test-support.ts'
 import { formatNumber, measureDuration, type BenchContext, type BenchModule, type Row } from './harness.ts'
@@ -55,8 +55,6 @@ interface History {
   readonly events: readonly Bytes[]
 }
 
-/** Request timeouts never fire: the in-process stream cannot lose a message. */
-const neverTimers: SyncTimers = { sleep: () => ({ done: new Promise<void>(() => undefined), cancel: () => undefined }) }
 
 /** Sign the room and its history once per run. */
 async function buildHistory(n: number, log: (m: string) => void): Promise<History> {
@@ -141,7 +139,7 @@ export const syncTransferBench: BenchModule = {
     let joiner = await fresh()
     let report: SyncReport | undefined
     const timed = await measureDuration(async () => {
-      report = await syncRoom(joiner, [peerOf(history.source)], { timers: neverTimers })
+      report = await syncRoom(joiner, [peerOf(history.source)], { clock: neverClock })
     }, { rounds: ctx.quick ? 1 : 2, warmups: 0, setup: async () => { joiner = await fresh() } })
     if (report?.complete !== true) fail('the sync did not complete')
     const channelLog = report.logs[1] ?? fail('no channel log in the report')

@@ -4,6 +4,7 @@
  */
 export * from './errors.ts'
 export * from './identity-vault.ts'
+export * from './transport/index.ts'
 export * from './sync/index.ts'
 export * from './store/index.ts'
 export * from './blob/index.ts'

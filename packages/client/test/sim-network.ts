@@ -10,7 +10,8 @@
  */
 import { equalBytes, type Bytes } from '@hearth/protocol'
 import { Rng } from '../../protocol/src/test-rng.ts'
-import type { MessageStream, SyncPeer, SyncTimers } from '../src/sync/message-stream.ts'
+import type { SyncPeer } from '../src/sync/sync-peer.ts'
+import type { MessageStream } from '../src/transport/message-stream.ts'
 import { serveSyncConversation, type ResponderOptions } from '../src/sync/responder.ts'
 import type { LogRef, SyncReplica } from '../src/sync/replica.ts'
 
@@ -108,7 +109,6 @@ function newHalf(): Half {
 }
 
 /** Timers that never fire: for runs where every failure shows up as a broken stream. */
-export const neverTimers: SyncTimers = { sleep: () => ({ done: new Promise<void>(() => undefined), cancel: () => undefined }) }
 
 /** How the simulated network misbehaves. */
 export interface SimOptions {

@@ -12,7 +12,8 @@ import { toHex } from '@hearth/protocol'
 import { recordId } from '@hearth/protocol'
 import { syncRoom, type SyncReport } from '../src/sync/sync-room.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
-import { neverTimers, SimNetwork } from './sim-network.ts'
+import { SimNetwork } from './sim-network.ts'
+import { neverClock } from '../src/transport/clock.ts'
 import { AUTHORITY, channelLog, roomFixture, writeEntry, writePost } from './room-fixture.ts'
 
 interface Written { readonly channel?: string; readonly id: string }
@@ -67,7 +68,7 @@ async function simulate(seed: number, n: number, rounds: number): Promise<void> 
       }
     }
     // Some replicas run a sync round with everyone they can reach.
-    const roundReports = await Promise.all(net.nodes.filter(() => rng.next() < 0.5).map((me) => syncRoom(me.replica, net.peersOf(me.id), { timers: neverTimers, batch: 16 })))
+    const roundReports = await Promise.all(net.nodes.filter(() => rng.next() < 0.5).map((me) => syncRoom(me.replica, net.peersOf(me.id), { clock: neverClock, batch: 16 })))
     for (const report of roundReports) for (const p of report.peers) if (p.failure) failures.add(p.failure.reason)
   }
   // The network did misbehave: conversations broke (drops) and peers were unreachable (partition);
@@ -78,7 +79,7 @@ async function simulate(seed: number, n: number, rounds: number): Promise<void> 
   await net.settle()
   for (let final = 0; final < 8; final++) {
     const reports: SyncReport[] = []
-    for (const me of net.nodes) reports.push(await syncRoom(me.replica, net.peersOf(me.id), { timers: neverTimers }))
+    for (const me of net.nodes) reports.push(await syncRoom(me.replica, net.peersOf(me.id), { clock: neverClock }))
     if (converged(net.nodes.map((x) => x.replica)) && reports.every((r) => r.complete)) break
   }
   const replicas = net.nodes.map((x) => x.replica)

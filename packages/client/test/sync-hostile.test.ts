@@ -13,10 +13,12 @@ import {
 import { flipSignatureBit } from '../../protocol/src/channel/test-support.ts'
 import { syncRoom, type SyncRoomOptions } from '../src/sync/sync-room.ts'
 import { serveSyncConversation } from '../src/sync/responder.ts'
-import type { MessageStream, SyncPeer, SyncTimers } from '../src/sync/message-stream.ts'
+import type { SyncPeer } from '../src/sync/sync-peer.ts'
+import type { MessageStream } from '../src/transport/message-stream.ts'
+import { neverClock, type Clock } from '../src/transport/clock.ts'
 import type { LogRef, SyncReplica } from '../src/sync/replica.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
-import { duplexPair, neverTimers, turns } from './sim-network.ts'
+import { duplexPair, turns } from './sim-network.ts'
 import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost } from './room-fixture.ts'
 
 async function honestRoom(label: string, posts: number): Promise<{ honest: TestReplica; fresh: () => Promise<TestReplica> }> {
@@ -90,7 +92,7 @@ function span(l: SyncBound, u: SyncBound): number {
   return Math.max(0, top - l.lamport - 1)
 }
 
-const options: SyncRoomOptions = { timers: neverTimers, batch: 32 }
+const options: SyncRoomOptions = { clock: neverClock, batch: 32 }
 
 async function expectHonestResult(joiner: TestReplica, honest: TestReplica): Promise<void> {
   expect(joiner.storedIds(AUTHORITY)).toEqual(honest.storedIds(AUTHORITY))
@@ -158,7 +160,7 @@ describe('a joiner facing hostile peers', () => {
     for (const [reason, tamper] of cases) {
       const joiner = await fresh()
       // 'closed': the tampering peer swallows answers and hangs up when the joiner gives up on the conversation.
-      const report = await syncRoom(joiner, [peer('bad', honest, tamper), peer('honest', honest)], reason === 'closed' ? { ...options, timers: quickTimeout } : options)
+      const report = await syncRoom(joiner, [peer('bad', honest, tamper), peer('honest', honest)], reason === 'closed' ? { ...options, clock: quickTimeout } : options)
       await expectHonestResult(joiner, honest)
       expect(report.complete).toBe(true)
       expect(report.peers[0]!.failure?.reason === reason || (reason === 'closed' && report.peers[0]!.failure?.reason === 'timeout')).toBe(true)
@@ -169,7 +171,7 @@ describe('a joiner facing hostile peers', () => {
     const { honest, fresh } = await honestRoom('silent', 40)
     const silent: SyncPeer = { id: 'silent', open: () => Promise.resolve(duplexPair().a) }
     const joiner = await fresh()
-    const report = await syncRoom(joiner, [silent, peer('honest', honest)], { ...options, timers: quickTimeout })
+    const report = await syncRoom(joiner, [silent, peer('honest', honest)], { ...options, clock: quickTimeout })
     await expectHonestResult(joiner, honest)
     expect(report.complete).toBe(true)
     expect(report.peers[0]!.failure?.reason).toBe('timeout')
@@ -244,4 +246,4 @@ async function forgedCopy(honest: TestReplica): Promise<SyncReplica> {
 }
 
 /** Timers whose every sleep ends on its own after a few hundred event-loop turns (no wall-clock waits). */
-const quickTimeout: SyncTimers = { sleep: () => ({ done: turns(300), cancel: () => undefined }) }
+const quickTimeout: Clock = { after: () => ({ promise: turns(300), cancel: () => undefined }) }

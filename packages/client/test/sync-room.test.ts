@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { decodeSyncWire, type Bytes } from '@hearth/protocol'
 import { syncRoom } from '../src/sync/sync-room.ts'
 import { serveSyncConversation } from '../src/sync/responder.ts'
-import type { SyncPeer } from '../src/sync/message-stream.ts'
+import type { SyncPeer } from '../src/sync/sync-peer.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
-import { duplexPair, neverTimers } from './sim-network.ts'
+import { duplexPair } from './sim-network.ts'
+import { neverClock } from '../src/transport/clock.ts'
 import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost, type RoomFixture } from './room-fixture.ts'
 
 /** A replica holding the room set up and `posts` posts spread over its channels. */
@@ -69,7 +70,7 @@ describe('syncRoom', () => {
     const b = await copyOf(a, room)
     const joiner = await createTestReplica(room.genesis)
     const counters: [Counter, Counter] = [{ fetches: 0, ids: 0, messages: 0 }, { fetches: 0, ids: 0, messages: 0 }]
-    const report = await syncRoom(joiner, [peer('a', a, counters[0]), peer('b', b, counters[1])], { timers: neverTimers, batch: 64 })
+    const report = await syncRoom(joiner, [peer('a', a, counters[0]), peer('b', b, counters[1])], { clock: neverClock, batch: 64 })
     expect(report.complete).toBe(true)
     expect(report.peers.map((p) => p.failure)).toEqual([undefined, undefined])
     sameLogs(joiner, a)
@@ -86,7 +87,7 @@ describe('syncRoom', () => {
     const a = await seeded(room, 50)
     const joiner = await copyOf(a, room)
     const counter: Counter = { fetches: 0, ids: 0, messages: 0 }
-    const report = await syncRoom(joiner, [peer('a', a, counter)], { timers: neverTimers })
+    const report = await syncRoom(joiner, [peer('a', a, counter)], { clock: neverClock })
     expect(report.complete).toBe(true)
     expect(counter.fetches).toBe(0)
     expect(counter.messages).toBe(3) // one sync-open per log
@@ -99,14 +100,14 @@ describe('syncRoom', () => {
     const joiner = await createTestReplica(room.genesis)
     // The conversation breaks after the responder's 12th message: mid-way through the first channel.
     const first: Counter = { fetches: 0, ids: 0, messages: 0 }
-    const interrupted = await syncRoom(joiner, [peer('a', source, first, 12)], { timers: neverTimers, batch: 50 })
+    const interrupted = await syncRoom(joiner, [peer('a', source, first, 12)], { clock: neverClock, batch: 50 })
     expect(interrupted.complete).toBe(false)
     expect(interrupted.peers[0]!.failure?.reason).toBe('closed')
     const storedBefore = joiner.storedIds(AUTHORITY).length + joiner.channels().reduce((n, c) => n + joiner.storedIds(channelLog(c)).length, 0)
     expect(storedBefore).toBeGreaterThan(0)
     expect(storedBefore).toBeLessThan(total)
     const second: Counter = { fetches: 0, ids: 0, messages: 0 }
-    const resumed = await syncRoom(joiner, [peer('a', source, second)], { timers: neverTimers, batch: 50 })
+    const resumed = await syncRoom(joiner, [peer('a', source, second)], { clock: neverClock, batch: 50 })
     expect(resumed.complete).toBe(true)
     sameLogs(joiner, source)
     // Exactly what was missing was requested: nothing stored before is fetched again.

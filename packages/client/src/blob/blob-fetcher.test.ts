@@ -19,7 +19,7 @@ import {
 } from '@hearth/protocol'
 import { BlobFetcher, type BlobProgress } from './blob-fetcher.ts'
 import { BlobStore } from './blob-store.ts'
-import { ManualClock } from './clock.ts'
+import { ManualClock } from '../transport/clock.ts'
 import { corruptChunks, patternBlob, servingPeer, settle, storeWith, type TestPeer } from './test-support.ts'
 
 const C = BLOB_CHUNK_SIZE

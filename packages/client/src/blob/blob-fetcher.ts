@@ -23,16 +23,16 @@ import {
   type Verified
 } from '@hearth/protocol'
 import type { BlobStore } from './blob-store.ts'
-import { systemClock, type Clock } from './clock.ts'
+import { systemClock, type Clock } from '../transport/clock.ts'
 import { BlobPeerDroppedError } from './errors.ts'
 import { FetchRun } from './fetch-run.ts'
 import { PeerLink } from './peer-link.ts'
-import type { BlobStream } from './stream.ts'
+import type { MessageStream } from '../transport/message-stream.ts'
 
 /** A peer to fetch from, and a fresh stream to it for this fetch. */
 export interface BlobPeer {
   readonly id: string
-  readonly stream: BlobStream
+  readonly stream: MessageStream
 }
 
 /** Progress after each chunk stored. */

@@ -17,8 +17,8 @@ import {
 } from '@hearth/protocol'
 import { BlobStore } from './blob-store.ts'
 import { serveBlobs } from './blob-server.ts'
-import { ManualClock } from './clock.ts'
-import { memoryStreamPair, StreamClosedError } from './stream.ts'
+import { ManualClock } from '../transport/clock.ts'
+import { memoryStreamPair, StreamClosedError } from '../transport/message-stream.ts'
 import { patternBlob, storeWith } from './test-support.ts'
 
 const C = BLOB_CHUNK_SIZE

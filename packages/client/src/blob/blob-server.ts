@@ -7,7 +7,7 @@
  */
 import { decodeBlobMessage, encodeBlobMessage, ProtocolError, type BlobMessage } from '@hearth/protocol'
 import type { BlobStore } from './blob-store.ts'
-import type { BlobStream } from './stream.ts'
+import type { MessageStream } from '../transport/message-stream.ts'
 
 /** How a serving loop ended. */
 export type BlobServeEnd =
@@ -25,7 +25,7 @@ export interface BlobServeOptions {
 }
 
 /** Answer blob requests on `stream` until it ends. Never throws for bad input; storage failures reject. */
-export async function serveBlobs(store: BlobStore, stream: BlobStream, options: BlobServeOptions = {}): Promise<BlobServeEnd> {
+export async function serveBlobs(store: BlobStore, stream: MessageStream, options: BlobServeOptions = {}): Promise<BlobServeEnd> {
   for (;;) {
     const bytes = await stream.receive()
     if (bytes === undefined) return { reason: 'closed' }

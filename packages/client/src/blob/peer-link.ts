@@ -4,21 +4,21 @@
  * {@link BlobPeerDroppedError} with its reason.
  */
 import { decodeBlobMessage, encodeBlobMessage, ProtocolError, type BlobMessage, type BlobMessageType } from '@hearth/protocol'
-import type { Clock } from './clock.ts'
+import type { Clock } from '../transport/clock.ts'
 import { BlobPeerDroppedError } from './errors.ts'
-import type { BlobStream } from './stream.ts'
+import type { MessageStream } from '../transport/message-stream.ts'
 
 /** A peer's stream with timeouts and typed failures. */
 export class PeerLink {
   readonly peer: string
-  readonly #stream: BlobStream
+  readonly #stream: MessageStream
   readonly #clock: Clock
   readonly #timeoutMs: number
   /** Resolves when we close the link, so a pending receive ends even if the stream's own close does not end it. */
   readonly #closed: Promise<undefined>
   #close!: () => void
 
-  constructor(peer: string, stream: BlobStream, clock: Clock, timeoutMs: number) {
+  constructor(peer: string, stream: MessageStream, clock: Clock, timeoutMs: number) {
     this.peer = peer
     this.#stream = stream
     this.#clock = clock

@@ -3,7 +3,7 @@ import { decodeBlobMessage, encodeBlobMessage, MemoryStorageAdapter } from '@hea
 import { BlobStore } from './blob-store.ts'
 import { serveBlobs, type BlobServeEnd } from './blob-server.ts'
 import type { BlobPeer } from './blob-fetcher.ts'
-import { memoryStreamPair, type BlobStream } from './stream.ts'
+import { memoryStreamPair, type MessageStream } from '../transport/message-stream.ts'
 
 /** `size` bytes where byte i is `(7i + seed) mod 251` (as in the protocol's blob vectors). */
 export function patternBlob(size: number, seed = 0): Uint8Array<ArrayBuffer> {
@@ -40,7 +40,7 @@ export function servingPeer(id: string, store: BlobStore, behaviour: PeerBehavio
   const [client, server] = memoryStreamPair()
   const asked: number[] = []
   const sent: number[] = []
-  const wrapped: BlobStream = {
+  const wrapped: MessageStream = {
     async receive() {
       const bytes = await server.receive()
       if (bytes !== undefined) {

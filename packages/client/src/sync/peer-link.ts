@@ -7,7 +7,9 @@
  */
 import { decodeSyncWire, encodeSyncWire, ProtocolError, type SyncWireMessage } from '@hearth/protocol'
 import { SyncPeerError, type SyncPeerFailure } from './errors.ts'
-import type { MessageStream, SyncPeer, SyncTimers } from './message-stream.ts'
+import type { SyncPeer } from './sync-peer.ts'
+import type { MessageStream } from '../transport/message-stream.ts'
+import type { Clock } from '../transport/clock.ts'
 
 /** Traffic of one conversation, both directions. */
 export interface LinkStats {
@@ -22,26 +24,26 @@ export class PeerLink {
   readonly peer: string
   readonly stats: LinkStats = { messagesOut: 0, messagesIn: 0, bytesOut: 0, bytesIn: 0 }
   readonly #stream: MessageStream | undefined
-  readonly #timers: SyncTimers
+  readonly #clock: Clock
   readonly #timeoutMs: number
   #failure: SyncPeerError | undefined
 
-  private constructor(peer: string, stream: MessageStream | undefined, timers: SyncTimers, timeoutMs: number, failure?: SyncPeerError) {
+  private constructor(peer: string, stream: MessageStream | undefined, clock: Clock, timeoutMs: number, failure?: SyncPeerError) {
     this.peer = peer
     this.#stream = stream
-    this.#timers = timers
+    this.#clock = clock
     this.#timeoutMs = timeoutMs
     this.#failure = failure
   }
 
   /** Open a conversation; a peer that cannot be reached gives a link that has already failed. */
-  static async open(peer: SyncPeer, timers: SyncTimers, timeoutMs: number): Promise<PeerLink> {
+  static async open(peer: SyncPeer, clock: Clock, timeoutMs: number): Promise<PeerLink> {
     try {
-      const stream = await withTimeout(peer.open(), timers, timeoutMs)
-      if (stream === 'timeout') return new PeerLink(peer.id, undefined, timers, timeoutMs, new SyncPeerError(peer.id, 'unreachable', 'open timed out'))
-      return new PeerLink(peer.id, stream, timers, timeoutMs)
+      const stream = await withTimeout(peer.open(), clock, timeoutMs)
+      if (stream === 'timeout') return new PeerLink(peer.id, undefined, clock, timeoutMs, new SyncPeerError(peer.id, 'unreachable', 'open timed out'))
+      return new PeerLink(peer.id, stream, clock, timeoutMs)
     } catch (err) {
-      return new PeerLink(peer.id, undefined, timers, timeoutMs, new SyncPeerError(peer.id, 'unreachable', String(err), { cause: err }))
+      return new PeerLink(peer.id, undefined, clock, timeoutMs, new SyncPeerError(peer.id, 'unreachable', String(err), { cause: err }))
     }
   }
 
@@ -73,7 +75,7 @@ export class PeerLink {
     this.stats.messagesOut++
     this.stats.bytesOut += bytes.length
     if (!expectAnswer) return undefined
-    const answer = await withTimeout(stream.receive(), this.#timers, this.#timeoutMs).catch((err: unknown) => {
+    const answer = await withTimeout(stream.receive(), this.#clock, this.#timeoutMs).catch((err: unknown) => {
       throw this.fail('closed', `receive failed: ${String(err)}`, err)
     })
     if (answer === 'timeout') throw this.fail('timeout', `no answer to ${message.type} within ${this.#timeoutMs} ms`)
@@ -110,11 +112,11 @@ export class PeerLink {
 }
 
 /** `promise`'s value, or 'timeout' if the timer fires first. */
-async function withTimeout<T>(promise: Promise<T>, timers: SyncTimers, ms: number): Promise<T | 'timeout'> {
-  const sleep = timers.sleep(ms)
+async function withTimeout<T>(promise: Promise<T>, clock: Clock, ms: number): Promise<T | 'timeout'> {
+  const timer = clock.after(ms)
   try {
-    return await Promise.race([promise, sleep.done.then(() => 'timeout' as const)])
+    return await Promise.race([promise, timer.promise.then(() => 'timeout' as const)])
   } finally {
-    sleep.cancel()
+    timer.cancel()
   }
 }

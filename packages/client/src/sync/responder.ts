@@ -16,7 +16,7 @@ import {
   type Bytes, type ReconcileOptions, type ReconcileSession, type SyncErrorCode, type SyncWireMessage
 } from '@hearth/protocol'
 import type { LogRef, SyncReplica } from './replica.ts'
-import type { MessageStream } from './message-stream.ts'
+import type { MessageStream } from '../transport/message-stream.ts'
 
 /** Per-conversation limits of the responder. */
 export interface ResponderOptions {

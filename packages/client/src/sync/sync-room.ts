@@ -8,15 +8,16 @@
  */
 import { MAX_FETCH_IDS, type Bytes, type ReconcileOptions } from '@hearth/protocol'
 import { syncLog, type LogSyncReport } from './log-sync.ts'
-import { realTimers, type SyncPeer, type SyncTimers } from './message-stream.ts'
+import type { SyncPeer } from './sync-peer.ts'
+import { systemClock, type Clock } from '../transport/clock.ts'
 import { PeerLink } from './peer-link.ts'
 import type { SyncPeerError } from './errors.ts'
 import type { SyncReplica } from './replica.ts'
 
 /** How {@link syncRoom} behaves. Every field is optional. */
 export interface SyncRoomOptions {
-  /** Timers for request timeouts. @default setTimeout */
-  readonly timers?: SyncTimers
+  /** Timers for request timeouts. @default systemClock */
+  readonly clock?: Clock
   /** Wait for one answer (and for opening a conversation). @default 15_000 */
   readonly requestTimeoutMs?: number
   /** Ids per fetch request (large batches let ingest pipeline decoding with verification). @default 1024 */
@@ -63,7 +64,7 @@ export interface SyncReport {
  * a peer does wrong is reported in {@link SyncReport.peers}.
  */
 export async function syncRoom(replica: SyncReplica, peers: readonly SyncPeer[], options: SyncRoomOptions = {}): Promise<SyncReport> {
-  const timers = options.timers ?? realTimers
+  const clock = options.clock ?? systemClock
   const timeout = options.requestTimeoutMs ?? 15_000
   const logOptions = {
     batch: Math.min(options.batch ?? 1024, MAX_FETCH_IDS),
@@ -72,7 +73,7 @@ export async function syncRoom(replica: SyncReplica, peers: readonly SyncPeer[],
     maxMissingRounds: options.maxMissingRounds ?? 8,
     reconcile: options.reconcile
   }
-  const links = await Promise.all(peers.map((peer) => PeerLink.open(peer, timers, timeout)))
+  const links = await Promise.all(peers.map((peer) => PeerLink.open(peer, clock, timeout)))
   const delivered = new Map<string, number>()
   const logs: LogSyncReport[] = []
   try {

@@ -1,19 +1,18 @@
 /**
- * The transport the blob protocol runs over: a duplex stream of whole
- * messages (PROTOCOL.md §9.5). Anything that moves whole messages in order
- * fits — a length-prefixed libp2p stream, a WebRTC data channel, or the
- * in-memory pair below for tests — so the blob code never sees a socket.
- * The sync engine's `MessageStream` (client/sync/message-stream.ts) has the
- * same shape and is assignable to this one; the two are to be merged.
+ * The transport every conversation runs over (sync, PROTOCOL.md §8.10, and
+ * blobs, §9.5): an ordered, reliable duplex stream of whole messages.
+ * Anything that moves whole messages in order fits — a length-prefixed
+ * libp2p stream, a WebRTC data channel, or the in-memory pair below for
+ * tests — so the engines never see a socket.
  */
 
 /** One end of an ordered, reliable stream of whole messages. */
-export interface BlobStream {
+export interface MessageStream {
   /** Send one message (may wait for back-pressure). Throws or rejects when the stream is closed. */
   send(message: Uint8Array): void | Promise<void>
   /** The next message, or `undefined` once the stream has ended (closed by either side). */
   receive(): Promise<Uint8Array | undefined>
-  /** End the stream in both directions. Idempotent. */
+  /** End the stream in both directions; the other end receives what was already sent, then `undefined`. Idempotent. */
   close(): void
 }
 
@@ -30,21 +29,19 @@ interface Side {
 /**
  * Two connected in-memory ends: what one sends, the other receives, in
  * order. Messages are copied, so neither side can change what the other got.
- * Closing either end ends both; queued messages are dropped, as a real
- * connection's would be.
+ * Closing either end ends both, like a connection closing: later sends
+ * reject, and each end still receives what was sent to it before the close,
+ * then `undefined`.
  */
-export function memoryStreamPair(): [BlobStream, BlobStream] {
+export function memoryStreamPair(): [MessageStream, MessageStream] {
   const sides: [Side, Side] = [{ queue: [], waiters: [] }, { queue: [], waiters: [] }]
   let closed = false
   const close = (): void => {
     if (closed) return
     closed = true
-    for (const side of sides) {
-      side.queue.length = 0
-      for (const waiter of side.waiters.splice(0)) waiter(undefined)
-    }
+    for (const side of sides) for (const waiter of side.waiters.splice(0)) waiter(undefined)
   }
-  const end = (mine: Side, theirs: Side): BlobStream => ({
+  const end = (mine: Side, theirs: Side): MessageStream => ({
     send(message) {
       if (closed) return Promise.reject(new StreamClosedError('the stream is closed'))
       const copy = message.slice()

@@ -1,7 +1,8 @@
 /**
- * Time for the blob fetcher's timeouts, injected so tests are deterministic:
- * `systemClock` uses real timers, `ManualClock` fires only when a test
- * advances it.
+ * Time for request timeouts (sync and blobs), injected so tests are
+ * deterministic: `systemClock` uses real timers, `ManualClock` fires only
+ * when a test advances it, `neverClock` never fires (for in-process streams
+ * that cannot lose a message).
  */
 
 /** A timer that can be cancelled. */
@@ -26,6 +27,11 @@ export const systemClock: Clock = {
     })
     return { promise, cancel: () => { clearTimeout(handle) } }
   }
+}
+
+/** Timers that never fire. */
+export const neverClock: Clock = {
+  after: () => ({ promise: new Promise<void>(() => undefined), cancel: () => undefined })
 }
 
 interface Pending {
