@@ -11,10 +11,9 @@
  * manifest.ts.
  */
 import { toBytes, type Bytes } from '../bytes.ts'
-import { decodeCanonical } from '../encoding/cbor.ts'
 import { bytes, literal, oneOf, optional, struct, uint, type Check } from '../encoding/schema.ts'
-import { RecordTooLargeError, SchemaError, UnknownRecordTypeError, UnknownVersionError } from '../errors.ts'
-import { describeValue, encodeRecord, RECORD_VERSION } from '../records/record.ts'
+import { RecordTooLargeError, SchemaError, UnknownRecordTypeError } from '../errors.ts'
+import { decodeRecordEnvelope, describeValue, encodeRecord, RECORD_VERSION } from '../records/record.ts'
 import { BLOB_CHUNK_SIZE, chunkCount, MAX_BLOB_CHUNKS, MAX_BLOB_SIZE } from './chunking.ts'
 import { BLOB_ID_BYTES, type BlobManifest } from './manifest.ts'
 import { BlobManifestError } from './errors.ts'
@@ -108,15 +107,7 @@ function isBlobMessageType(tag: unknown): tag is BlobMessageType {
  * Throws only `ProtocolError`s. `expected` narrows the accepted types.
  */
 export function decodeBlobMessage(bytes: Uint8Array, expected?: readonly BlobMessageType[]): BlobMessage {
-  const value = decodeCanonical(bytes, MAX_BLOB_MESSAGE_BYTES)
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
-    throw new SchemaError('(record)', 'expected a map')
-  }
-  const map = value as Record<string, unknown>
-  if (!Object.hasOwn(map, 'v')) throw new SchemaError('v', 'missing')
-  if (map.v !== RECORD_VERSION) throw new UnknownVersionError(`record version ${describeValue(map.v)} is not supported`)
-  if (!Object.hasOwn(map, 't')) throw new SchemaError('t', 'missing')
-  const tag = map.t
+  const { map, tag } = decodeRecordEnvelope(bytes, MAX_BLOB_MESSAGE_BYTES)
   if (!isBlobMessageType(tag) || (expected !== undefined && !expected.includes(tag))) {
     throw new UnknownRecordTypeError(`expected a blob message${expected ? ` (${expected.join(', ')})` : ''}, got ${describeValue(tag)}`)
   }

@@ -31,7 +31,21 @@ export interface RecordType<T> {
  * {@link ProtocolError}s.
  */
 export function decodeRecord<T>(type: RecordType<T>, bytes: Uint8Array): T {
-  const value = decodeCanonical(bytes, type.maxBytes)
+  const { map, tag } = decodeRecordEnvelope(bytes, type.maxBytes)
+  if (tag !== type.tag) {
+    throw new UnknownRecordTypeError(`expected a "${type.tag}" record, got ${describeValue(tag)}`)
+  }
+  return type.check(map, '')
+}
+
+/**
+ * The envelope of a record whose type is not known in advance (messages of
+ * a conversation, §1.2): canonical CBOR within `maxBytes`, a map, `v` = 1 and
+ * a `t` present. Returns the map and its (unchecked) tag for the caller to
+ * dispatch on. Throws only {@link ProtocolError}s.
+ */
+export function decodeRecordEnvelope(bytes: Uint8Array, maxBytes: number): { map: Record<string, unknown>; tag: unknown } {
+  const value = decodeCanonical(bytes, maxBytes)
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
     throw new SchemaError('(record)', 'expected a map')
   }
@@ -39,10 +53,7 @@ export function decodeRecord<T>(type: RecordType<T>, bytes: Uint8Array): T {
   if (!Object.hasOwn(map, 'v')) throw new SchemaError('v', 'missing')
   if (map.v !== RECORD_VERSION) throw new UnknownVersionError(`record version ${describeValue(map.v)} is not supported`)
   if (!Object.hasOwn(map, 't')) throw new SchemaError('t', 'missing')
-  if (map.t !== type.tag) {
-    throw new UnknownRecordTypeError(`expected a "${type.tag}" record, got ${describeValue(map.t)}`)
-  }
-  return type.check(map, '')
+  return { map, tag: map.t }
 }
 
 /** Canonical bytes of a record (fields as given, `undefined` ones omitted). */

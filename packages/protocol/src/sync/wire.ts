@@ -12,12 +12,11 @@
  * asked for, once). Decoders throw only {@link ProtocolError}s.
  */
 import { type Bytes } from '../bytes.ts'
-import { decodeCanonical } from '../encoding/cbor.ts'
 import { array, byteSet, bytes, oneOf, optional, struct, text, uint, type Check } from '../encoding/schema.ts'
 import {
-  ReasonedProtocolError, RecordTooLargeError, SchemaError, UnknownRecordTypeError, UnknownVersionError
+  ReasonedProtocolError, RecordTooLargeError, SchemaError, UnknownRecordTypeError
 } from '../errors.ts'
-import { encodeRecord, RECORD_VERSION } from '../records/record.ts'
+import { decodeRecordEnvelope, encodeRecord, RECORD_VERSION } from '../records/record.ts'
 import { recordId } from '../authority/entry.ts'
 import { MAX_ENTRY_BYTES } from '../authority/entry.ts'
 import { MAX_EVENT_BYTES } from '../channel/event.ts'
@@ -123,15 +122,7 @@ export function encodeSyncWire(message: SyncWireMessage): Bytes {
  * record envelope, a known tag, then the fields. Throws only ProtocolErrors.
  */
 export function decodeSyncWire(encoded: Uint8Array): SyncWireMessage {
-  const value = decodeCanonical(encoded, MAX_SYNC_WIRE_BYTES)
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
-    throw new SchemaError('(record)', 'expected a map')
-  }
-  const map = value as Record<string, unknown>
-  if (!Object.hasOwn(map, 'v')) throw new SchemaError('v', 'missing')
-  if (map.v !== RECORD_VERSION) throw new UnknownVersionError('sync message version is not supported')
-  if (!Object.hasOwn(map, 't')) throw new SchemaError('t', 'missing')
-  const tag = map.t
+  const { map, tag } = decodeRecordEnvelope(encoded, MAX_SYNC_WIRE_BYTES)
   if (!isWireType(tag)) throw new UnknownRecordTypeError('not a sync conversation message')
   const type = TYPES[tag]
   if (encoded.length > type.maxBytes) throw new RecordTooLargeError(`${tag}: ${encoded.length} bytes; the limit is ${type.maxBytes}`)
