@@ -17,6 +17,7 @@ import { cryptoBench } from './crypto.bench.ts'
 import { syncBench } from './sync.bench.ts'
 import { channelBench } from './channel.bench.ts'
 import { syncTransferBench } from './sync-transfer.bench.ts'
+import { netBench } from './net.bench.ts'
 import { createContext, formatTable, resolveBaselines, writeResults, type BenchModule, type Row } from './harness.ts'
 
 /** Every benchmark, in run order. Add new modules here. */
@@ -25,7 +26,8 @@ const MODULES: readonly BenchModule[] = [
   authorityBench,
   syncBench,
   channelBench,
-  syncTransferBench
+  syncTransferBench,
+  netBench
 ]
 
 /** Where results go: bench/results.json, or BENCH_RESULTS (the smoke test writes elsewhere). */

@@ -25,7 +25,7 @@ import { kadDHT, type KadDHT } from '@libp2p/kad-dht'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerDiscovery } from '@libp2p/interface'
-import { sha256, utf8, concat } from '@hearth/protocol'
+import { sha256, utf8, concat, toHex } from '@hearth/protocol'
 import { DEFAULT_DHT_TIMING, type HearthNodeConfig } from './config.ts'
 import { hearthDhtRecordHandlers } from './dht-records.ts'
 import { HEARTH_SCORE_THRESHOLDS, hearthScoreParams } from './gossip-scoring.ts'
@@ -90,6 +90,8 @@ export async function createHearthNode(config: HearthNodeConfig): Promise<Hearth
     dht: kadDHT({
       protocol: HEARTH_KAD_PROTOCOL,
       clientMode: config.dhtClientMode ?? !server,
+      // The first self-lookup gates every query; 1 s by default, most of a fresh node's join time.
+      initialQuerySelfInterval: 100,
       validators: records.validators,
       selectors: records.selectors,
       ...(test?.peerInfoMapper !== undefined ? { peerInfoMapper: test.peerInfoMapper } : {}),
@@ -104,6 +106,9 @@ export async function createHearthNode(config: HearthNodeConfig): Promise<Hearth
       allowPublishToZeroTopicPeers: true,
       ignoreDuplicatePublishError: true,
       msgIdFn: messageId,
+      // Drop repeats before their signatures are checked: without it every duplicate copy
+      // (~8 per message at 30 peers; Hearth records are below the IDONTWANT size) is validated.
+      fastMsgIdFn: (msg) => toHex(messageId({ topic: msg.topic, data: msg.data ?? new Uint8Array(0) })),
       scoreParams: hearthScoreParams({
         appSpecificScore: (peer) => -penalties.get(peer),
         ...(test?.gossipIpColocationWhitelist !== undefined ? { ipWhitelist: test.gossipIpColocationWhitelist } : {})
