@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The `hearth` command line: parses arguments with node:util parseArgs, resolves settings
-// (flags > environment > config file > defaults) and runs `hearth serve` until SIGINT/SIGTERM.
+// (flags > environment > config file > defaults) and runs `hearth serve` (web app + libp2p
+// node) until SIGINT/SIGTERM.
 
 import { parseArgs } from 'node:util'
 import { configFromEnv, loadConfigFile, resolveServeConfig, type ServeConfigInput } from './config.ts'
 import { UsageError } from './errors.ts'
-import { serve } from './serve.ts'
+import { startDaemon } from './daemon.ts'
 import { VERSION } from './version.ts'
 
 /** Where the CLI reads its environment and writes its output; replaceable in tests. */
@@ -26,10 +27,10 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 const MAIN_HELP = `Usage: hearth <command> [options]
 
 Hearth is a peer-to-peer chat that runs in a browser tab. This daemon serves the web app
-from your machine (and, later, helps peers find each other).
+from your machine and helps peers find each other: libp2p bootstrap, relay and DHT server.
 
 Commands:
-  serve            Serve the Hearth web app over HTTP
+  serve            Serve the Hearth web app and run a Hearth network node
 
 Options:
   -h, --help       Show help (also: hearth serve --help)
@@ -38,19 +39,41 @@ Options:
 
 const SERVE_HELP = `Usage: hearth serve [options]
 
-Serve the built Hearth web app and /hearth-config.json over HTTP.
+Serve the built Hearth web app and /hearth-config.json over HTTP, and run a Hearth libp2p
+node (bootstrap, circuit relay, DHT server) that the app and other peers connect to.
 
-Options:
-      --host <host>     Interface to listen on       env HEARTH_HOST      default 127.0.0.1
-      --port <port>     Port, 0 = any free port      env HEARTH_PORT      default 8420
-      --data-dir <dir>  Daemon state directory       env HEARTH_DATA_DIR  default ~/.hearth
-      --web-dir <dir>   Built web app                env HEARTH_WEB_DIR   default apps/web/dist
-      --config <file>   JSON file with any of: host, port, dataDir, webDir
-      --json            One JSON object per line (events: listening, stopping, stopped, error)
-  -h, --help            Show this help
+Web app:
+      --host <host>          HTTP interface            env HEARTH_HOST      default 127.0.0.1
+      --port <port>          HTTP port, 0 = any free   env HEARTH_PORT      default 8420
+      --web-dir <dir>        Built web app             env HEARTH_WEB_DIR   default apps/web/dist
 
-Flags beat environment variables, which beat the config file, which beats the defaults.
-Stop with Ctrl-C (SIGINT) or SIGTERM.`
+Network (libp2p):
+      --p2p-host <ip>        IP to listen on           env HEARTH_P2P_HOST  default: --host
+      --tcp-port <port>      TCP port, 0 = any free    env HEARTH_TCP_PORT  default 4001
+      --ws-port <port>       WebSocket port (browsers) env HEARTH_WS_PORT   default 4002
+      --listen <addr>        Listen multiaddr, instead of the three above (repeatable)
+                                                       env HEARTH_LISTEN
+      --announce <addr>      Multiaddr to announce instead of the listen addresses, e.g.
+                             /dns4/hearth.example.org/tcp/443/wss (repeatable)
+                                                       env HEARTH_ANNOUNCE
+      --bootstrap <addr>     Peer to join through, ending in /p2p/<peer id> (repeatable)
+                                                       env HEARTH_BOOTSTRAP
+      --ice-server <url>     STUN/TURN server for WebRTC, e.g. stun:stun.example.org:3478
+                             (repeatable; default none: no third-party server is contacted)
+                                                       env HEARTH_ICE_SERVERS
+
+State and output:
+      --data-dir <dir>       Daemon state: peer.key (its peer id), peers.json (peer cache)
+                                                       env HEARTH_DATA_DIR  default ~/.hearth
+      --config <file>        JSON file with any of: host, port, webDir, dataDir, p2pHost,
+                             tcpPort, wsPort, listen, announce, bootstrap, iceServers
+      --json                 One JSON object per line (events: listening, stopping, stopped, error)
+  -h, --help                 Show this help
+
+Flags beat environment variables (lists separated by commas or spaces), which beat the
+config file, which beats the defaults. By default everything listens on 127.0.0.1 only;
+pass --host 0.0.0.0 (or --p2p-host 0.0.0.0) to let other machines in.
+Stop with Ctrl-C (SIGINT) or SIGTERM; a second signal a second later forces exit.`
 
 const GLOBAL_FLAGS = new Set(['--json', '-h', '--help', '-v', '--version'])
 
@@ -110,15 +133,32 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     host: values.host,
     port: values.port,
     dataDir: values['data-dir'],
-    webDir: values['web-dir']
+    webDir: values['web-dir'],
+    p2pHost: values['p2p-host'],
+    tcpPort: values['tcp-port'],
+    wsPort: values['ws-port'],
+    listen: values.listen,
+    announce: values.announce,
+    bootstrap: values.bootstrap,
+    iceServers: values['ice-server']
   }
   const file = values.config === undefined ? {} : await loadConfigFile(values.config)
   const config = resolveServeConfig([flags, configFromEnv(io.env), file], io.cwd)
 
-  const server = await serve(config)
+  const daemon = await startDaemon(config)
+  const multiaddrs = daemon.multiaddrs()
   out.result(
-    { event: 'listening', url: server.url, host: config.host, port: server.port, version: VERSION },
-    `Hearth is running at ${server.url}\nData directory: ${config.dataDir}\nPress Ctrl-C to stop.`
+    {
+      event: 'listening',
+      url: daemon.url,
+      host: config.host,
+      port: daemon.port,
+      version: VERSION,
+      peerId: daemon.peerId,
+      multiaddrs,
+      bootstrap: daemon.bootstrap()
+    },
+    listeningText(daemon.url, daemon.peerId, multiaddrs, config.dataDir)
   )
 
   const reason = await new Promise<string>((resolve) => {
@@ -129,9 +169,19 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     else io.stop.addEventListener('abort', done, { once: true })
   })
   out.result({ event: 'stopping', signal: reason }, `Stopping Hearth (${reason})…`)
-  await server.close()
+  await daemon.close()
   out.result({ event: 'stopped' }, 'Stopped.')
   return EXIT.ok
+}
+
+function listeningText(url: string, peerId: string, multiaddrs: readonly string[], dataDir: string): string {
+  const lines = [`Hearth is running at ${url}`, `Peer id: ${peerId}`, 'Peers can connect to:']
+  for (const addr of multiaddrs) lines.push(`  ${addr}`)
+  if (multiaddrs.length > 0 && multiaddrs.every((addr) => /^\/(ip4\/127\.|ip6\/::1\/|dns\d?\/localhost\/)/.test(addr))) {
+    lines.push('  (this machine only; --p2p-host 0.0.0.0 lets other machines connect)')
+  }
+  lines.push(`Data directory: ${dataDir}`, 'Press Ctrl-C to stop.')
+  return lines.join('\n')
 }
 
 function parseServeArgs(args: readonly string[]): ReturnType<typeof parseServeArgsUnchecked> {
@@ -153,6 +203,13 @@ function parseServeArgsUnchecked(args: readonly string[]) {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'web-dir': { type: 'string' },
+      'p2p-host': { type: 'string' },
+      'tcp-port': { type: 'string' },
+      'ws-port': { type: 'string' },
+      listen: { type: 'string', multiple: true },
+      announce: { type: 'string', multiple: true },
+      bootstrap: { type: 'string', multiple: true },
+      'ice-server': { type: 'string', multiple: true },
       config: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -219,4 +276,9 @@ export async function runMain(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) await runMain(process.argv.slice(2))
+if (import.meta.main) {
+  const code = await runMain(process.argv.slice(2))
+  // Everything is stopped by now; if a library still holds a handle open (a socket in
+  // TIME_WAIT handling, a stray timer), do not hang: exit shortly with the same code.
+  setTimeout(() => process.exit(code), 2000).unref()
+}

@@ -8,7 +8,9 @@ import {
   configFromEnv,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  DEFAULT_TCP_PORT,
   DEFAULT_WEB_DIR,
+  DEFAULT_WS_PORT,
   loadConfigFile,
   parsePort,
   resolveServeConfig
@@ -21,8 +23,16 @@ describe('resolveServeConfig', () => {
       host: DEFAULT_HOST,
       port: DEFAULT_PORT,
       dataDir: join(homedir(), '.hearth'),
-      webDir: DEFAULT_WEB_DIR
+      webDir: DEFAULT_WEB_DIR,
+      p2pHost: DEFAULT_HOST,
+      tcpPort: DEFAULT_TCP_PORT,
+      wsPort: DEFAULT_WS_PORT,
+      listen: [],
+      announce: [],
+      bootstrap: [],
+      iceServers: []
     })
+    expect([DEFAULT_TCP_PORT, DEFAULT_WS_PORT]).toEqual([4001, 4002])
     expect(DEFAULT_WEB_DIR).toMatch(/apps[/\\]web[/\\]dist$/)
   })
 
@@ -41,6 +51,34 @@ describe('resolveServeConfig', () => {
     const config = resolveServeConfig([{ dataDir: 'state', webDir: '~/web' }], '/work')
     expect(config.dataDir).toBe('/work/state')
     expect(config.webDir).toBe(join(homedir(), 'web'))
+  })
+
+  it('listens for peers on the HTTP host unless --p2p-host says otherwise', () => {
+    expect(resolveServeConfig([{ host: '0.0.0.0' }], '/').p2pHost).toBe('0.0.0.0')
+    expect(resolveServeConfig([{ host: '0.0.0.0' }, { p2pHost: '127.0.0.1' }], '/').p2pHost).toBe('127.0.0.1')
+    expect(() => resolveServeConfig([{ host: 'box.local' }], '/')).toThrow(/--p2p-host/)
+    expect(resolveServeConfig([{ host: 'box.local', listen: ['/ip4/0.0.0.0/tcp/1'] }], '/').listen).toEqual(['/ip4/0.0.0.0/tcp/1'])
+  })
+
+  it('takes lists whole from the first source that sets them', () => {
+    const config = resolveServeConfig([{ bootstrap: ['/dns4/a/tcp/1/p2p/X'] }, { bootstrap: ['/dns4/b/tcp/1/p2p/Y'], announce: ['/dns4/c/tcp/443/wss'] }], '/')
+    expect(config.bootstrap).toEqual(['/dns4/a/tcp/1/p2p/X'])
+    expect(config.announce).toEqual(['/dns4/c/tcp/443/wss'])
+  })
+
+  it.each([
+    [{ bootstrap: ['/ip4/1.2.3.4/tcp/4001'] }, /p2p/],
+    [{ announce: ['1.2.3.4:4001'] }, /multiaddr/],
+    [{ iceServers: ['http://stun.example.org'] }, /stun:/],
+    [{ tcpPort: '-1' }, /tcp port/]
+  ])('rejects %j', (input, message) => {
+    expect(() => resolveServeConfig([input], '/')).toThrow(message)
+    expect(() => resolveServeConfig([input], '/')).toThrow(expect.objectContaining({ name: 'ConfigError' }))
+  })
+
+  it('turns ICE server URLs into RTCIceServer objects', () => {
+    const config = resolveServeConfig([{ iceServers: ['stun:stun.example.org:3478', { urls: 'turn:t.example.org', username: 'u', credential: 'c' }] }], '/')
+    expect(config.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }, { urls: 'turn:t.example.org', username: 'u', credential: 'c' }])
   })
 
   it('rejects an empty host', () => {
@@ -66,7 +104,29 @@ describe('configFromEnv', () => {
   it('reads HEARTH_* variables and ignores empty ones', () => {
     expect(
       configFromEnv({ HEARTH_HOST: 'h', HEARTH_PORT: '9', HEARTH_DATA_DIR: '', HEARTH_WEB_DIR: 'w', OTHER: 'x' })
-    ).toEqual({ host: 'h', port: '9', dataDir: undefined, webDir: 'w' })
+    ).toMatchObject({ host: 'h', port: '9', dataDir: undefined, webDir: 'w', bootstrap: undefined })
+  })
+
+  it('splits list variables on commas and whitespace', () => {
+    expect(
+      configFromEnv({
+        HEARTH_P2P_HOST: '0.0.0.0',
+        HEARTH_TCP_PORT: '1',
+        HEARTH_WS_PORT: '2',
+        HEARTH_BOOTSTRAP: '/dns4/a/tcp/1/p2p/X, /dns4/b/tcp/1/p2p/Y\n',
+        HEARTH_LISTEN: '/ip4/0.0.0.0/tcp/1',
+        HEARTH_ANNOUNCE: ' ',
+        HEARTH_ICE_SERVERS: 'stun:s.example.org'
+      })
+    ).toMatchObject({
+      p2pHost: '0.0.0.0',
+      tcpPort: '1',
+      wsPort: '2',
+      bootstrap: ['/dns4/a/tcp/1/p2p/X', '/dns4/b/tcp/1/p2p/Y'],
+      listen: ['/ip4/0.0.0.0/tcp/1'],
+      announce: undefined,
+      iceServers: ['stun:s.example.org']
+    })
   })
 })
 
@@ -87,7 +147,7 @@ describe('loadConfigFile', () => {
 
   it('reads settings and resolves paths relative to the file', async () => {
     const path = await write(JSON.stringify({ host: '127.0.0.1', port: 9000, dataDir: 'state', webDir: '/abs/web' }))
-    expect(await loadConfigFile(path)).toEqual({
+    expect(await loadConfigFile(path)).toMatchObject({
       host: '127.0.0.1',
       port: 9000,
       dataDir: join(dir, 'state'),
@@ -95,12 +155,28 @@ describe('loadConfigFile', () => {
     })
   })
 
+  it('reads the network settings', async () => {
+    const settings = {
+      p2pHost: '0.0.0.0',
+      tcpPort: 4101,
+      wsPort: '4102',
+      listen: ['/ip4/0.0.0.0/tcp/4101'],
+      announce: ['/dns4/hearth.example.org/tcp/443/wss'],
+      bootstrap: ['/dns4/b.example.org/tcp/4001/p2p/X'],
+      iceServers: ['stun:s.example.org', { urls: 'turn:t.example.org', username: 'u', credential: 'c' }]
+    }
+    expect(await loadConfigFile(await write(JSON.stringify(settings)))).toMatchObject(settings)
+  })
+
   it.each([
     ['not json', '{port:'],
     ['not an object', '[1]'],
     ['an unknown key', '{"prot": 1}'],
     ['a non-string path', '{"dataDir": 5}'],
-    ['a non-number port', '{"port": true}']
+    ['a non-number port', '{"port": true}'],
+    ['a non-list bootstrap', '{"bootstrap": "/ip4/1.2.3.4/tcp/1/p2p/X"}'],
+    ['a non-string listen address', '{"listen": [1]}'],
+    ['an ICE server with unknown fields', '{"iceServers": [{"urls": "stun:x", "extra": 1}]}']
   ])('rejects %s', async (_label, content) => {
     const path = await write(content)
     await expect(loadConfigFile(path)).rejects.toMatchObject({ name: 'ConfigError' })

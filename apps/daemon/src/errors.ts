@@ -19,3 +19,13 @@ export class ListenError extends Error {
 export class UsageError extends Error {
   override name = 'UsageError'
 }
+
+/** The daemon's libp2p key file exists but cannot be read or decoded. */
+export class NodeKeyError extends Error {
+  override name = 'NodeKeyError'
+}
+
+/** The libp2p node could not start (listen address in use or invalid, bad bootstrap address). */
+export class NetworkStartError extends Error {
+  override name = 'NetworkStartError'
+}

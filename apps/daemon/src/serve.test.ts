@@ -167,6 +167,25 @@ describe('serve lifecycle', () => {
     }
   })
 
+  it('asks for the bootstrap addresses with the page’s Host header', async () => {
+    const hosts: (string | undefined)[] = []
+    const other = await serve({
+      port: 0,
+      dataDir: fixture.dataDir,
+      webDir: fixture.webDir,
+      bootstrap: ({ host }) => {
+        hosts.push(host)
+        return []
+      }
+    })
+    try {
+      await rawGet(other.port, '/hearth-config.json', { host: 'hearth.example.org:8420' })
+      expect(hosts).toEqual(['hearth.example.org:8420'])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('closes promptly even with a keep-alive connection open, then refuses connections', async () => {
     const other = await serve({ port: 0, dataDir: fixture.dataDir, webDir: fixture.webDir, closeGraceMs: 200 })
     const res = await fetch(other.url, { headers: { connection: 'keep-alive' } })

@@ -21,10 +21,20 @@ export interface ServeOptions {
   dataDir: string
   /** Directory holding the built web app (must contain index.html). */
   webDir: string
-  /** Multiaddrs a browser should dial to join the network; filled by the network layer. @default no addresses */
-  bootstrap?: () => readonly string[]
+  /**
+   * Multiaddrs a browser should dial to join the network, asked per request with the page's
+   * Host header (so a page opened from another machine gets addresses it can reach first).
+   * @default no addresses
+   */
+  bootstrap?: (request: BootstrapRequest) => readonly string[]
   /** How long close() lets in-flight requests finish before cutting connections. @default 2000 */
   closeGraceMs?: number
+}
+
+/** What the `bootstrap` callback learns about the request for /hearth-config.json. */
+export interface BootstrapRequest {
+  /** The Host header, e.g. `127.0.0.1:8420`, if any. */
+  host: string | undefined
 }
 
 /** A running server. */
@@ -56,13 +66,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const port = options.port ?? 8420
   const bootstrap = options.bootstrap ?? (() => [])
   const webRoot = await checkWebDir(options.webDir)
-  await mkdir(options.dataDir, { recursive: true })
+  // The data dir holds the daemon's private key: keep it to this user.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const startedAt = new Date().toISOString()
 
-  const configDocument = (): HearthConfigDocument => ({
+  const configDocument = (request: BootstrapRequest): HearthConfigDocument => ({
     version: VERSION,
     daemon: { startedAt },
-    bootstrap: [...bootstrap()]
+    bootstrap: [...bootstrap(request)]
   })
 
   const server = createServer((req, res) => {
@@ -111,7 +122,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   webRoot: string,
-  configDocument: () => HearthConfigDocument
+  configDocument: (request: BootstrapRequest) => HearthConfigDocument
 ): Promise<void> {
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Referrer-Policy', 'no-referrer')
@@ -123,7 +134,7 @@ async function handle(
   const target = req.url ?? '/'
   if (target.split('?', 1)[0] === CONFIG_PATH) {
     res.setHeader('Cache-Control', 'no-store')
-    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(configDocument()))
+    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(configDocument({ host: req.headers.host })))
     return
   }
   const acceptsHtml = (req.headers.accept ?? '').includes('text/html')
