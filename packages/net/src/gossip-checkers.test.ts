@@ -4,7 +4,7 @@ import { authorityVerdict, channelVerdict } from './gossip-checkers.ts'
 
 const node = {} as EntryNode
 const authority = (r: Partial<AddResult>): AddResult => ({ added: [], invalid: [], missing: [], ...r })
-const channel = (r: Partial<ChannelAddResult>): ChannelAddResult => ({ added: [], held: [], rejected: [], duplicates: 0, missing: [], ...r })
+const channel = (r: Partial<ChannelAddResult>): ChannelAddResult => ({ added: [], held: [], quarantined: [], rejected: [], duplicates: 0, missing: [], ...r })
 
 describe('gossip verdicts from log results', () => {
   it('authority: stored is accept, broken is reject, duplicate or waiting is ignore', () => {
@@ -19,6 +19,7 @@ describe('gossip verdicts from log results', () => {
     expect(channelVerdict(channel({ rejected: [new ChannelRejectedError('bad-signature', 'x')] }))).toBe('reject')
     expect(channelVerdict(channel({ rejected: [new ChannelRejectedError('pending-full', 'x')] }))).toBe('ignore')
     expect(channelVerdict(channel({ held: [{} as never] }))).toBe('ignore')
+    expect(channelVerdict(channel({ quarantined: [{} as never] }))).toBe('ignore')
     expect(channelVerdict(channel({ duplicates: 1 }))).toBe('ignore')
   })
 })

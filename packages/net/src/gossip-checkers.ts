@@ -24,9 +24,13 @@ export function authorityVerdict(result: AddResult): GossipVerdict {
   return result.added.length > 0 ? 'accept' : 'ignore'
 }
 
-/** The verdict for one channel event offered alone to `ChannelLog.add`. */
+/**
+ * The verdict for one channel event offered alone to `ChannelLog.add`.
+ * Quarantined (author banned now, §7.4.2) is `ignore`: not forwarded, but
+ * the forwarder may simply not have seen the ban yet, so no penalty.
+ */
 export function channelVerdict(result: ChannelAddResult): GossipVerdict {
-  const broken = result.rejected.filter((e) => e.reason !== 'pending-full' && e.reason !== 'held-full')
+  const broken = result.rejected.filter((e) => e.reason !== 'pending-full' && e.reason !== 'held-full' && e.reason !== 'quarantine-full')
   if (broken.length > 0) return 'reject'
   return result.added.length > 0 ? 'accept' : 'ignore'
 }

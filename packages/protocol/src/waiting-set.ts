@@ -70,6 +70,21 @@ export class WaitingSet<N extends { readonly key: string }> {
     return dropped
   }
 
+  /** Keys of the events that wait for `key` (directly). */
+  waitersOf(key: string): string[] {
+    return [...(this.#waiting.get(key) ?? [])]
+  }
+
+  /** The ids the waiting event `key` still waits for (empty when it does not wait). */
+  missingOf(key: string): string[] {
+    return [...(this.#pending.get(key)?.missing ?? [])]
+  }
+
+  /** The waiting event with this key. */
+  get(key: string): N | undefined {
+    return this.#pending.get(key)?.node
+  }
+
   /** Ids some event waits for that are not waiting events themselves, sorted. */
   wanted(): string[] {
     return [...this.#waiting.keys()].filter((k) => !this.#pending.has(k)).sort()

@@ -202,12 +202,17 @@ describe('RoomStore', () => {
     const beforeBan = copy.authority.heads().ids
     await copy.postAuthority(room.owner, { op: 'ban', target: (room.members[0] as Keypair).publicKey }, 90_000)
     expect(viewJson(copy.view(channel))).toEqual(fresh(copy))
-    // The banned member's client keeps citing the heads before the ban: stored, but hidden (nobody witnessed it).
+    // The banned member's client keeps citing the heads before the ban: set aside, never stored (§7.4.2),
+    // and a sync does not ask for it again.
     const { ids, lamport } = copy.heads(channelLog(channel))
     const stale = await signChannelEvent(room.members[0] as Keypair, {
       room: copy.room, channel, parents: ids, lamport, auth: beforeBan, at: 90_000, body: { kind: 'post', content: { text: 'ban evasion' } }
     })
-    expect((await copy.ingest(channelLog(channel), [stale.bytes])).stored).toBe(1)
+    const result = await copy.ingest(channelLog(channel), [stale.bytes])
+    expect([result.stored, result.rejected]).toEqual([0, 0])
+    expect(copy.channel(channel).status(stale.id)).toBe('quarantined')
+    expect(copy.has(channelLog(channel), { lamport: stale.event.lamport, id: stale.id })).toBe(true)
+    expect(copy.storedIds(channelLog(channel))).not.toContain(stale.key)
     expect(copy.view(channel).message(stale.id)).toBeUndefined()
     expect(viewJson(copy.view(channel))).toEqual(fresh(copy))
     await copy.postEvent(room.members[1] as Keypair, channel, { kind: 'post', content: { text: 'after the ban' } }, 90_001)

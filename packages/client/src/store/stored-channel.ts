@@ -9,7 +9,7 @@
  * otherwise rebuilt on the next read after a change.
  */
 import {
-  ChannelLog, ChannelView, MAX_CHANNEL_HELD, MAX_CHANNEL_PENDING, toHex, visibleEvents,
+  authorityWitness, ChannelLog, ChannelView, MAX_CHANNEL_HELD, MAX_CHANNEL_PENDING, toHex, visibleEvents,
   type AuthorityLog, type Bytes, type ChannelAcceptHook, type ChannelEventNode, type KeyPath, type StorageChunk
 } from '@hearth/protocol'
 import type { IngestResult } from '../sync/replica.ts'
@@ -56,7 +56,7 @@ export class StoredChannel {
     this.#authority = init.authority
     this.#prefix = init.prefix
     this.log = new ChannelLog({
-      room: init.room, channel: init.channel, accept: init.accept,
+      room: init.room, channel: init.channel, accept: init.accept, witness: authorityWitness(init.authority),
       maxPending: MAX_CHANNEL_PENDING + extra, maxHeld: MAX_CHANNEL_HELD + extra
     })
     const log = this.log

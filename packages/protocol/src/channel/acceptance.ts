@@ -12,9 +12,12 @@ import type { ChannelEventNode } from './event.ts'
  * What an acceptance hook may answer instead of `true` (PROTOCOL.md §7.4).
  * `unknown-authority` is not a refusal: the event is held and offered again
  * by {@link ChannelLog.retryHeld} once the cited authority heads are known.
+ * `quarantine` is not a refusal either: the event is admissible at its
+ * cited point but its author is banned now (§7.4.2); the log keeps it aside,
+ * unstored, until an event that witnesses it arrives.
  */
 export type AcceptRefusal =
-  | 'unknown-authority' | 'not-member' | 'banned' | 'missing-capability' | 'unknown-channel' | 'refused'
+  | 'unknown-authority' | 'quarantine' | 'not-member' | 'banned' | 'missing-capability' | 'unknown-channel' | 'refused'
 
 /** Every reason an event is not stored, as a stable code. */
 export type ChannelRejectReason =
@@ -23,9 +26,9 @@ export type ChannelRejectReason =
   // linkage, checked by the log
   | 'wrong-room' | 'wrong-channel' | 'bad-lamport' | 'parent-rejected' | 'target-rejected'
   // bounded waiting sets are full (not a verdict on the event: offer it again later)
-  | 'pending-full' | 'held-full'
+  | 'pending-full' | 'held-full' | 'quarantine-full'
   // the acceptance hook
-  | Exclude<AcceptRefusal, 'unknown-authority'>
+  | Exclude<AcceptRefusal, 'unknown-authority' | 'quarantine'>
 
 /** An event was refused and is not stored; `reason` says why. */
 export class ChannelRejectedError extends ReasonedProtocolError<ChannelRejectReason> {
@@ -54,3 +57,10 @@ export interface ChannelAcceptRequest {
  * (except for `unknown-authority`).
  */
 export type ChannelAcceptHook = (request: ChannelAcceptRequest) => true | AcceptRefusal
+
+/**
+ * Whether `witness` (an event waiting, directly or through others, for a
+ * quarantined event by `author`) witnesses it (PROTOCOL.md §7.4.1): its own
+ * author is not banned now and `author` was not banned at its cited point.
+ */
+export type ChannelWitnessCheck = (witness: Verified<ChannelEventNode>, author: Bytes) => boolean

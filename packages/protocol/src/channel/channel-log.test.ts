@@ -343,3 +343,40 @@ describe('ChannelLog: hostile bytes', () => {
     }), { seed: 0x5eed, numRuns: 150 })
   })
 })
+
+describe('ChannelLog: quarantine (authors banned now, PROTOCOL.md §7.4.2)', () => {
+  const [x, y] = AUTHORS as [(typeof AUTHORS)[number], (typeof AUTHORS)[number]]
+  const xHex = toHex(x.publicKey)
+  /** X is "banned now": everything X writes is quarantined; Y's events witness X unless they say "no". */
+  const hook: ChannelAcceptHook = (req) => (toHex(req.event.event.author) === xHex ? 'quarantine' : true)
+  const witness = (w: Node): boolean => toHex(w.event.author) !== xHex && !(w.event.body.kind === 'post' && w.event.body.content.text === 'no')
+  const fresh = (maxQuarantine?: number): ChannelLog =>
+    new ChannelLog({ room: ROOM, channel: CHANNEL, accept: hook, witness, ...(maxQuarantine !== undefined ? { maxQuarantine } : {}) })
+
+  it('sets unwitnessed events aside, and releases a whole chain when a witness arrives, in any order', async () => {
+    const e1 = await write(x, { kind: 'post', content: text('x1') })
+    const e2 = await write(x, { kind: 'post', content: text('x2') }, [e1])
+    const no = await write(y, { kind: 'post', content: text('no') }, [e2])
+    const w = await write(y, { kind: 'post', content: text('witness') }, [e2])
+    for (const order of [[e1, e2, no, w], [w, no, e2, e1], [e2, w, e1, no]]) {
+      const log = fresh()
+      const before = log.insert(order.filter((n) => n !== w))
+      expect(before.added).toEqual([])
+      expect(log.size).toBe(0)
+      expect(log.missingParents()).toEqual([])
+      expect(log.status(e1.id)).toBe('quarantined')
+      const after = log.insert([w])
+      expect(after.added.map((n) => n.key).sort()).toEqual([e1, e2, no, w].map((n) => n.key).sort())
+      expect(log.quarantineCount + log.pendingCount).toBe(0)
+    }
+  })
+
+  it('is bounded, and a set-aside event counts as known (no second verification)', async () => {
+    const log = fresh(1)
+    const a = await write(x, { kind: 'post', content: text('a') })
+    const b = await write(x, { kind: 'post', content: text('b') })
+    expect(log.insert([a]).quarantined).toHaveLength(1)
+    expect(log.insert([b]).rejected.map((r) => r.reason)).toEqual(['quarantine-full'])
+    expect((await log.add([a.bytes])).duplicates).toBe(1)
+  })
+})

@@ -19,13 +19,15 @@ import {
   capabilitiesNeeded, compareEventOrder, decodeChannelEvent, MAX_EVENT_PARENTS, signChannelEvent, verifyChannelEvents,
   type ChannelEventNode, type EventBody
 } from './event.ts'
-import { ChannelRejectedError, type ChannelAcceptHook, type ChannelRejectReason } from './acceptance.ts'
+import { ChannelRejectedError, type ChannelAcceptHook, type ChannelRejectReason, type ChannelWitnessCheck } from './acceptance.ts'
 import { WaitingSet } from '../waiting-set.ts'
 
 /** Most events waiting for a missing parent or delete target, by default. */
 export const MAX_CHANNEL_PENDING = 10_000
 /** Most events held for unknown authority heads, by default. */
 export const MAX_CHANNEL_HELD = 10_000
+/** Most events quarantined (author banned now, not witnessed yet), by default. */
+export const MAX_CHANNEL_QUARANTINE = 10_000
 /** How many refused ids a log remembers (to refuse their descendants at once), by default. */
 export const MAX_REMEMBERED_REJECTIONS = 10_000
 
@@ -37,6 +39,10 @@ export interface ChannelLogInit {
   readonly room: Uint8Array
   readonly channel: Uint8Array
   readonly accept: ChannelAcceptHook
+  /** Needed when `accept` can answer `quarantine`: which waiting events witness a quarantined one. */
+  readonly witness?: ChannelWitnessCheck
+  /** @default MAX_CHANNEL_QUARANTINE */
+  readonly maxQuarantine?: number
   /** @default MAX_CHANNEL_PENDING */
   readonly maxPending?: number
   /** @default MAX_CHANNEL_HELD */
@@ -51,6 +57,8 @@ export interface ChannelAddResult {
   readonly added: readonly Verified<ChannelEventNode>[]
   /** Events newly held because the hook did not know their authority heads yet. */
   readonly held: readonly Verified<ChannelEventNode>[]
+  /** Events newly quarantined: their author is banned now and nothing witnesses them yet (not stored). */
+  readonly quarantined: readonly Verified<ChannelEventNode>[]
   /** Events refused and not stored. */
   readonly rejected: readonly ChannelRejectedError[]
   /** Events offered that were already stored, waiting or held (ignored). */
@@ -60,13 +68,14 @@ export interface ChannelAddResult {
 }
 
 /** Where an event stands in a log. */
-export type ChannelEventStatus = 'stored' | 'pending' | 'held' | 'rejected'
+export type ChannelEventStatus = 'stored' | 'pending' | 'held' | 'quarantined' | 'rejected'
 
 type Node = Verified<ChannelEventNode>
 
 interface Outcome {
   added: Node[]
   held: Node[]
+  quarantined: Node[]
   rejected: ChannelRejectedError[]
   duplicates: number
 }
@@ -83,6 +92,9 @@ export class ChannelLog {
   readonly #heads = new Set<string>()
   readonly #pending: WaitingSet<Node>
   readonly #held = new Map<string, Node>()
+  readonly #quarantine = new Map<string, Node>()
+  readonly #witness: ChannelWitnessCheck | undefined
+  readonly #maxQuarantine: number
   /** Refused ids and why, oldest first (bounded). */
   readonly #rejected = new Map<string, ChannelRejectReason>()
 
@@ -92,6 +104,8 @@ export class ChannelLog {
     this.#accept = init.accept
     this.#pending = new WaitingSet(init.maxPending ?? MAX_CHANNEL_PENDING)
     this.#maxHeld = init.maxHeld ?? MAX_CHANNEL_HELD
+    this.#witness = init.witness
+    this.#maxQuarantine = init.maxQuarantine ?? MAX_CHANNEL_QUARANTINE
     this.#remember = init.rememberRejections ?? MAX_REMEMBERED_REJECTIONS
   }
 
@@ -115,6 +129,11 @@ export class ChannelLog {
     return this.#held.size
   }
 
+  /** Number of quarantined events (author banned now, not witnessed; not stored). */
+  get quarantineCount(): number {
+    return this.#quarantine.size
+  }
+
   /** Whether the event with this id is stored. */
   has(id: Uint8Array): boolean {
     return this.#stored.has(toHex(id))
@@ -131,6 +150,7 @@ export class ChannelLog {
     if (this.#stored.has(k)) return 'stored'
     if (this.#pending.has(k)) return 'pending'
     if (this.#held.has(k)) return 'held'
+    if (this.#quarantine.has(k)) return 'quarantined'
     return this.#rejected.has(k) ? 'rejected' : undefined
   }
 
@@ -150,7 +170,7 @@ export class ChannelLog {
 
   /** Ids that waiting events need (parents, delete targets) and that nobody has given this log yet, sorted. */
   missingParents(): Bytes[] {
-    return this.#pending.wanted().filter((k) => !this.#held.has(k)).map(fromHex)
+    return this.#pending.wanted().filter((k) => !this.#held.has(k) && !this.#quarantine.has(k)).map(fromHex)
   }
 
   /**
@@ -193,7 +213,7 @@ export class ChannelLog {
         out.rejected.push(new ChannelRejectedError('malformed', err.message, undefined, { cause: err }))
         continue
       }
-      if (this.#stored.has(node.key) || this.#pending.has(node.key) || this.#held.has(node.key)) out.duplicates++
+      if (this.#known(node.key)) out.duplicates++
       else fresh.push(node)
     }
     return fresh
@@ -211,12 +231,16 @@ export class ChannelLog {
     return this.insert(other.events)
   }
 
-  /** Offer every held event to the hook again (call when the authority log learned entries). */
+  /**
+   * Offer every held and quarantined event to the hook again (call when the
+   * authority log learned entries: a head became known, a ban was lifted).
+   */
   retryHeld(): ChannelAddResult {
     const out = emptyOutcome()
-    const held = [...this.#held.values()].sort(compareEventOrder)
+    const again = [...this.#held.values(), ...this.#quarantine.values()].sort(compareEventOrder)
     this.#held.clear()
-    for (const node of held) this.#judge(node, out)
+    this.#quarantine.clear()
+    for (const node of again) this.#judge(node, out)
     return this.#result(out)
   }
 
@@ -237,9 +261,13 @@ export class ChannelLog {
     return { ...out, missing: this.missingParents() }
   }
 
+  #known(k: string): boolean {
+    return this.#stored.has(k) || this.#pending.has(k) || this.#held.has(k) || this.#quarantine.has(k)
+  }
+
   #offer(node: Node, out: Outcome): void {
     const k = node.key
-    if (this.#stored.has(k) || this.#pending.has(k) || this.#held.has(k)) {
+    if (this.#known(k)) {
       out.duplicates++
       return
     }
@@ -267,7 +295,49 @@ export class ChannelLog {
     }
     if (!this.#pending.add(node, missing)) {
       out.rejected.push(new ChannelRejectedError('pending-full', 'too many events are waiting for parents', node.id))
+      return
     }
+    this.#releaseWitnessed(node, out)
+  }
+
+  /**
+   * `waiting` just started to wait: if it waits (directly or through other
+   * waiting events) for a quarantined event it witnesses, judge that event
+   * again — it now finds its witness and is stored, releasing the chain.
+   */
+  #releaseWitnessed(waiting: Node, out: Outcome): void {
+    if (this.#quarantine.size === 0 || this.#witness === undefined) return
+    const seen = new Set<string>()
+    const stack = this.#pending.missingOf(waiting.key)
+    for (let k = stack.pop(); k !== undefined; k = stack.pop()) {
+      if (seen.has(k)) continue
+      seen.add(k)
+      const quarantined = this.#quarantine.get(k)
+      if (quarantined !== undefined) {
+        if (this.#witness(waiting, quarantined.event.author)) {
+          this.#quarantine.delete(k)
+          this.#judge(quarantined, out)
+        }
+        continue
+      }
+      stack.push(...this.#pending.missingOf(k))
+    }
+  }
+
+  /** Whether an event waiting (directly or through others) for `node` witnesses it. */
+  #witnessedByWaiting(node: Node): boolean {
+    if (this.#witness === undefined) return false
+    const seen = new Set<string>()
+    const stack = this.#pending.waitersOf(node.key)
+    for (let k = stack.pop(); k !== undefined; k = stack.pop()) {
+      if (seen.has(k)) continue
+      seen.add(k)
+      const w = this.#pending.get(k)
+      if (w === undefined) continue
+      if (this.#witness(w, node.event.author)) return true
+      stack.push(...this.#pending.waitersOf(k))
+    }
+    return false
   }
 
   /** Room, channel, and dependencies already refused. */
@@ -291,11 +361,19 @@ export class ChannelLog {
     const queue = [first]
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const node = next
-      const verdict = this.#verdict(node)
+      let verdict = this.#verdict(node)
+      if (verdict === 'quarantine' && this.#witnessedByWaiting(node)) verdict = true
       if (verdict === true) {
         this.#store(node)
         out.added.push(node)
         queue.push(...this.#pending.arrived(node.key))
+      } else if (verdict === 'quarantine') {
+        if (this.#quarantine.size >= this.#maxQuarantine) {
+          out.rejected.push(new ChannelRejectedError('quarantine-full', 'too many events by banned authors are set aside', node.id))
+        } else {
+          this.#quarantine.set(node.key, node)
+          out.quarantined.push(node)
+        }
       } else if (verdict === 'unknown-authority') {
         if (this.#held.size >= this.#maxHeld) {
           out.rejected.push(new ChannelRejectedError('held-full', 'too many events are held for unknown authority', node.id))
@@ -310,7 +388,7 @@ export class ChannelLog {
   }
 
   /** The Lamport rule, then the hook. Every dependency is stored. */
-  #verdict(node: Node): true | 'unknown-authority' | { reason: ChannelRejectReason; message: string } {
+  #verdict(node: Node): true | 'unknown-authority' | 'quarantine' | { reason: ChannelRejectReason; message: string } {
     const { event } = node
     let expected = 1
     for (const p of event.parents) expected = Math.max(expected, (this.#stored.get(toHex(p)) as Node).event.lamport + 1)
@@ -318,7 +396,7 @@ export class ChannelLog {
     const targetAuthor = event.body.kind === 'delete' ? (this.#stored.get(toHex(event.body.target)) as Node).event.author : undefined
     const needed = capabilitiesNeeded(event, targetAuthor)
     const answer = this.#accept(targetAuthor ? { event: node, needed, targetAuthor } : { event: node, needed })
-    if (answer === true || answer === 'unknown-authority') return answer
+    if (answer === true || answer === 'unknown-authority' || answer === 'quarantine') return answer
     return { reason: answer, message: `refused by the acceptance hook (needed caps 0x${needed.toString(16)})` }
   }
 
@@ -368,5 +446,5 @@ export class ChannelLog {
 }
 
 function emptyOutcome(): Outcome {
-  return { added: [], held: [], rejected: [], duplicates: 0 }
+  return { added: [], held: [], quarantined: [], rejected: [], duplicates: 0 }
 }

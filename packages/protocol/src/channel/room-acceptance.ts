@@ -6,11 +6,15 @@
 import { toHex } from '../bytes.ts'
 import type { AuthorityLog } from '../authority/authority-log.ts'
 import { channelCaps } from '../authority/view.ts'
-import type { ChannelAcceptHook } from './acceptance.ts'
+import type { ChannelAcceptHook, ChannelWitnessCheck } from './acceptance.ts'
 
 /**
- * The hook for channel logs of the room `authority` replays. Deterministic
- * for the cited heads: `stateAt` depends only on their causal past.
+ * The hook for channel logs of the room `authority` replays. Its verdicts
+ * (true or a refusal) are deterministic for the cited heads: `stateAt`
+ * depends only on their causal past. On top, an admissible event whose
+ * author is banned in the current state is `quarantine`d (§7.4.2): kept
+ * aside unstored until a witness arrives — a local storage policy, so the
+ * stored sets of replicas agree up to events the ban rule hides anyway.
  */
 export function authorityAcceptHook(authority: AuthorityLog): ChannelAcceptHook {
   return ({ event: node, needed }) => {
@@ -24,6 +28,17 @@ export function authorityAcceptHook(authority: AuthorityLog): ChannelAcceptHook 
     if (state.bans.has(author)) return 'banned'
     if (!state.members.has(author)) return 'not-member'
     const caps = channelCaps(state, event.author, event.channel, event.at)
-    return (caps & needed) === needed ? true : 'missing-capability'
+    if ((caps & needed) !== needed) return 'missing-capability'
+    return authority.state.bans.has(author) ? 'quarantine' : true
+  }
+}
+
+/** The witness check of the ban rule (§7.4.1) for channel logs of the room `authority` replays. */
+export function authorityWitness(authority: AuthorityLog): ChannelWitnessCheck {
+  return (witness, author) => {
+    const bans = authority.state.bans
+    if (bans.has(toHex(witness.event.author))) return false
+    const point = authority.stateAt(witness.event.auth)
+    return point !== undefined && !point.bans.has(toHex(author))
   }
 }
