@@ -18,8 +18,14 @@ export const MAX_CACHED_PEERS = 64
 export interface PeerCache {
   /** Cached addresses, newest first. */
   addresses(): readonly string[]
-  /** Replace the cache with the addresses of the peers `libp2p` is connected to now (merged with the old ones). */
-  save(libp2p: Pick<Libp2p, 'getConnections'>): Promise<void>
+  /**
+   * Replace the cache with the addresses of the peers `libp2p` is connected
+   * to now (merged with the old ones): the address we dialled for outbound
+   * connections; for inbound ones (whose remote address is the other side's
+   * ephemeral source port, not dialable) the listen addresses the peer told
+   * us through identify.
+   */
+  save(libp2p: Pick<Libp2p, 'getConnections' | 'peerStore'>): Promise<void>
 }
 
 function isAddressList(value: unknown): value is string[] {
@@ -39,12 +45,21 @@ export async function openPeerCache(dataDir: string): Promise<PeerCache> {
   return {
     addresses: () => cached,
     async save(libp2p) {
-      const fresh = libp2p.getConnections()
-        .filter((c) => c.limits === undefined)
-        .map((c) => {
-          const addr = c.remoteAddr.toString()
-          return addr.includes('/p2p/') ? addr : `${addr}/p2p/${c.remotePeer.toString()}`
-        })
+      const withPeer = (addr: string, peer: string): string => (addr.includes('/p2p/') ? addr : `${addr}/p2p/${peer}`)
+      const fresh: string[] = []
+      for (const c of libp2p.getConnections()) {
+        if (c.limits !== undefined) continue
+        const peer = c.remotePeer.toString()
+        if (c.direction === 'outbound') {
+          fresh.push(withPeer(c.remoteAddr.toString(), peer))
+          continue
+        }
+        const known = await libp2p.peerStore.get(c.remotePeer).catch(() => undefined)
+        for (const { multiaddr } of known?.addresses ?? []) {
+          const text = multiaddr.toString()
+          if (!text.includes('/p2p-circuit')) fresh.push(withPeer(text, peer))
+        }
+      }
       cached = [...new Set([...fresh, ...cached])].slice(0, MAX_CACHED_PEERS)
       await mkdir(dataDir, { recursive: true })
       const tmp = `${file}.tmp`

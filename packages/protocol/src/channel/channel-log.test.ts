@@ -349,7 +349,7 @@ describe('ChannelLog: quarantine (authors banned now, PROTOCOL.md §7.4.2)', () 
   const xHex = toHex(x.publicKey)
   /** X is "banned now": everything X writes is quarantined; Y's events witness X unless they say "no". */
   const hook: ChannelAcceptHook = (req) => (toHex(req.event.event.author) === xHex ? 'quarantine' : true)
-  const witness = (w: Node): boolean => toHex(w.event.author) !== xHex && !(w.event.body.kind === 'post' && w.event.body.content.text === 'no')
+  const witness = (w: Node): boolean => toHex(w.event.author) !== xHex && !(w.event.body.kind === 'post' && 'text' in w.event.body.content && w.event.body.content.text === 'no')
   const fresh = (maxQuarantine?: number): ChannelLog =>
     new ChannelLog({ room: ROOM, channel: CHANNEL, accept: hook, witness, ...(maxQuarantine !== undefined ? { maxQuarantine } : {}) })
 
