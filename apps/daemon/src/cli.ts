@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The `hearth` command line: parses arguments with node:util parseArgs, resolves settings
 // (flags > environment > config file > defaults) and runs `hearth serve` (web app + libp2p
-// node) until SIGINT/SIGTERM.
+// node) until SIGINT/SIGTERM, or one of the headless-client commands in commands/.
 
 import { parseArgs } from 'node:util'
 import { configFromEnv, loadConfigFile, resolveServeConfig, type ServeConfigInput } from './config.ts'
+import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './commands/index.ts'
 import { UsageError } from './errors.ts'
 import { startDaemon } from './daemon.ts'
 import { VERSION } from './version.ts'
@@ -28,12 +29,15 @@ const MAIN_HELP = `Usage: hearth <command> [options]
 
 Hearth is a peer-to-peer chat that runs in a browser tab. This daemon serves the web app
 from your machine and helps peers find each other: libp2p bootstrap, relay and DHT server.
+The other commands are a headless client for bots and scripts: an identity and rooms kept
+in the data directory (--data-dir, env HEARTH_DATA_DIR, default ~/.hearth).
 
 Commands:
   serve            Serve the Hearth web app and run a Hearth network node
+${CLIENT_COMMANDS_HELP}
 
 Options:
-  -h, --help       Show help (also: hearth serve --help)
+  -h, --help       Show help (also: hearth serve --help, hearth room --help, hearth room create --help)
   -v, --version    Print the version
       --json       Machine-readable output: one JSON object per line`
 
@@ -102,6 +106,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return EXIT.ok
       }
       throw new UsageError('missing command')
+    }
+    if (command === 'help' && rest[0] !== undefined && isClientCommand(rest[0])) {
+      return await runClientCommand(rest[0], [...rest.slice(1), '--help'], io, { json })
+    }
+    if (isClientCommand(command)) {
+      return await runClientCommand(command, [...leading.filter((flag) => flag !== '-v' && flag !== '--version'), ...rest], io, { json })
     }
     if (command === 'help') {
       io.stdout(rest[0] === 'serve' ? SERVE_HELP : MAIN_HELP)

@@ -91,7 +91,8 @@ it('is a libp2p node others can dial; it keeps its peer id and writes its peer c
   await stop(daemon, 'SIGTERM')
   const cache = JSON.parse(await readFile(join(fixture.dataDir, 'peers.json'), 'utf8')) as { peers: string[] }
   expect(cache.peers.join(' ')).toContain(server.libp2p.peerId.toString())
-  expect(cache.peers.join(' ')).toContain(browser.libp2p.peerId.toString())
+  // The browser dialled in and listens on nothing dialable: nothing of it to reconnect to.
+  expect(cache.peers.join(' ')).not.toContain(browser.libp2p.peerId.toString())
 
   const again = await startServe()
   expect(again.listening.peerId).toBe(peerId)

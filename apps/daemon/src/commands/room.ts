@@ -1,0 +1,117 @@
+// `hearth room create|list|invite`: rooms kept in the data directory by the client
+// package's RoomStore on SQLite. A room is its signed genesis plus its authority log
+// (PROTOCOL.md §4, §6); creating one writes both here, and peers fetch them by sync.
+
+import { RoomStore } from '@hearth/client'
+import {
+  createGenesis, formatRoomId, formatUserId, listChannels, MAX_ROOM_NAME_BYTES, memberView, randomBytes, toHex, utf8,
+  type AuthorityState, type Bytes
+} from '@hearth/protocol'
+import { UsageError } from '../errors.ts'
+import type { CommandGroup, CommandSpec } from './command.ts'
+import { NOT_SENT_NOTE } from './delivery.ts'
+import { inviteCommand } from './room-invite.ts'
+import { withLocalState } from './session.ts'
+
+/** The channel every new room starts with. */
+export const DEFAULT_CHANNEL = 'general'
+
+/** How the acting identity stands in a room. */
+export function standing(state: AuthorityState, me: Uint8Array): { roles: string[]; status: 'member' | 'banned' | 'not-member' } {
+  if (state.bans.has(toHex(me))) return { roles: [], status: 'banned' }
+  const view = memberView(state, me)
+  return view === undefined ? { roles: [], status: 'not-member' } : { roles: view.roles.map((r) => r.id), status: 'member' }
+}
+
+/** A room as `room list --json` shows it. */
+export function roomJson(store: RoomStore, me: Uint8Array): Record<string, unknown> {
+  const { state } = store.authority
+  const { roles, status } = standing(state, me)
+  return {
+    room: formatRoomId(store.room),
+    name: state.meta.name,
+    ...(state.meta.description !== undefined ? { description: state.meta.description } : {}),
+    policy: { join: state.policy.join, ...(state.policy.inviteMaxUses !== undefined ? { inviteMaxUses: state.policy.inviteMaxUses } : {}) },
+    status,
+    roles,
+    memberCount: state.members.size,
+    channels: listChannels(state).map((c) => ({ id: toHex(c.id), name: c.name, kind: c.kind })),
+    creator: formatUserId(store.genesis.creator)
+  }
+}
+
+function roomText(store: RoomStore, me: Uint8Array): string {
+  const { state } = store.authority
+  const { roles, status } = standing(state, me)
+  const channels = listChannels(state).map((c) => (c.kind === 'voice' ? `${c.name} (voice)` : `#${c.name}`))
+  const members = state.members.size
+  return [
+    `${state.meta.name}  (${formatRoomId(store.room)})`,
+    `  ${state.policy.join === 'invite' ? 'invite only' : 'open'} · ${members} member${members === 1 ? '' : 's'} · you: ${status === 'member' ? roles.join(', ') : status}`,
+    `  channels: ${channels.length > 0 ? channels.join(' ') : '(none)'}`,
+    ...(state.meta.description !== undefined ? [`  ${state.meta.description.split('\n')[0] ?? ''}`] : [])
+  ].join('\n')
+}
+
+const createCommand: CommandSpec = {
+  name: 'room create',
+  summary: `Create a room you own, with a #${DEFAULT_CHANNEL} text channel, stored in the data directory`,
+  options: [
+    { name: 'invite-only', type: 'boolean', help: 'Only people with a valid invite may join (default: anyone with the room id)' },
+    { name: 'description', type: 'string', value: '<text>', help: 'Room description (up to 1024 bytes)' }
+  ],
+  positionals: [{ name: 'name' }],
+  async run(ctx) {
+    const name = ctx.args.required('name').trim()
+    if (name === '' || utf8(name).length > MAX_ROOM_NAME_BYTES || /[\r\n]/.test(name)) {
+      throw new UsageError(`a room name is one line of 1 to ${MAX_ROOM_NAME_BYTES} bytes`)
+    }
+    const description = ctx.args.string('description')
+    await withLocalState(ctx, { create: false }, async (state) => {
+      const { keypair } = state.requireIdentity()
+      const now = ctx.now()
+      const policy = { join: ctx.args.flag('invite-only') ? 'invite' : 'open', discoverable: 'unlisted' } as const
+      const genesis = await createGenesis(keypair, { name, created: now, policy })
+      const store = state.adopt(await RoomStore.open(state.adapter, genesis))
+      if (description !== undefined && description !== '') {
+        await store.postAuthority(keypair, { op: 'set-meta', name, description, tags: [] }, now)
+      }
+      const channel: Bytes = randomBytes(16)
+      await store.postAuthority(keypair, { op: 'channel-create', channel, name: DEFAULT_CHANNEL, kind: 'text', position: 0 }, now)
+      ctx.out.result(
+        { event: 'room-created', ...roomJson(store, keypair.publicKey), delivery: 'local' },
+        [
+          `Created room "${name}"`,
+          `Room id: ${formatRoomId(store.room)}`,
+          `Channels: #${DEFAULT_CHANNEL}`,
+          `Invite people with: hearth room invite ${formatRoomId(store.room).slice(0, 10)}`,
+          NOT_SENT_NOTE
+        ].join('\n')
+      )
+    })
+  }
+}
+
+const listCommand: CommandSpec = {
+  name: 'room list',
+  summary: 'List the rooms stored here: name, your roles, members, channels',
+  options: [],
+  positionals: [],
+  async run(ctx) {
+    await withLocalState(ctx, { create: false }, async (state) => {
+      const { keypair } = state.requireIdentity()
+      const rooms = await state.rooms()
+      ctx.out.result(
+        { event: 'rooms', rooms: rooms.map((store) => roomJson(store, keypair.publicKey)) },
+        rooms.length === 0 ? 'No rooms yet. Create one with: hearth room create <name>' : rooms.map((store) => roomText(store, keypair.publicKey)).join('\n\n')
+      )
+    })
+  }
+}
+
+/** `hearth room …` */
+export const roomGroup: CommandGroup = {
+  name: 'room',
+  summary: 'Rooms stored on this machine: create, list, invite',
+  commands: [createCommand, listCommand, inviteCommand]
+}
