@@ -59,8 +59,10 @@ export interface ChannelAcceptRequest {
 export type ChannelAcceptHook = (request: ChannelAcceptRequest) => true | AcceptRefusal
 
 /**
- * Whether `witness` (an event waiting, directly or through others, for a
- * quarantined event by `author`) witnesses it (PROTOCOL.md §7.4.1): its own
- * author is not banned now and `author` was not banned at its cited point.
+ * Whether `waiting` (an event that waits, directly or through others, for a
+ * quarantined event by `author`) releases it (PROTOCOL.md §7.4.2): its own
+ * author is not banned now. A member in good standing built on the event,
+ * so peers must store it to keep that member's event; whether it is shown
+ * is the ban rule's business (§7.4.1).
  */
-export type ChannelWitnessCheck = (witness: Verified<ChannelEventNode>, author: Bytes) => boolean
+export type ChannelWitnessCheck = (waiting: Verified<ChannelEventNode>, author: Bytes) => boolean

@@ -39,7 +39,7 @@ export interface ChannelLogInit {
   readonly room: Uint8Array
   readonly channel: Uint8Array
   readonly accept: ChannelAcceptHook
-  /** Needed when `accept` can answer `quarantine`: which waiting events witness a quarantined one. */
+  /** Needed when `accept` can answer `quarantine`: which waiting events release a quarantined one. */
   readonly witness?: ChannelWitnessCheck
   /** @default MAX_CHANNEL_QUARANTINE */
   readonly maxQuarantine?: number
@@ -302,8 +302,8 @@ export class ChannelLog {
 
   /**
    * `waiting` just started to wait: if it waits (directly or through other
-   * waiting events) for a quarantined event it witnesses, judge that event
-   * again — it now finds its witness and is stored, releasing the chain.
+   * waiting events) for a quarantined event it releases, judge that event
+   * again — it now finds its releaser and is stored, releasing the chain.
    */
   #releaseWitnessed(waiting: Node, out: Outcome): void {
     if (this.#quarantine.size === 0 || this.#witness === undefined) return
@@ -324,7 +324,7 @@ export class ChannelLog {
     }
   }
 
-  /** Whether an event waiting (directly or through others) for `node` witnesses it. */
+  /** Whether an event waiting (directly or through others) for `node` releases it. */
   #witnessedByWaiting(node: Node): boolean {
     if (this.#witness === undefined) return false
     const seen = new Set<string>()

@@ -151,21 +151,24 @@ describe('the ban rule (events concurrent with a ban)', () => {
     await f.room.must(f.mod, { op: 'ban', target: f.bob.publicKey })
     // Stored before the ban, nobody built on `unseen`: hidden.
     expect([...hiddenByBans(f.log.events, f.room.log)]).toEqual([unseen.key])
-    // Bob keeps posting, citing the heads from before his ban: set aside, never stored. Alice (who saw the
-    // ban) builds on it: her event is no witness, so it waits for its parent.
+    // Bob keeps posting, citing the heads from before his ban: set aside, never stored.
     const stale = await write(f, f.bob, post('still here'), [unseen], pre)
-    const after = await write(f, f.alice, post('after the ban'), [stale])
-    const first = f.log.insert([stale, after])
+    const spam = await write(f, f.bob, post('and here'), [stale], pre)
+    const first = f.log.insert([stale, spam])
     expect(first.quarantined.map((n) => n.key)).toEqual([stale.key])
-    expect(first.added).toEqual([])
-    expect(f.log.status(after.id)).toBe('pending')
+    expect(f.log.status(spam.id)).toBe('pending')
     expect(f.log.missingParents()).toEqual([])
+    // Alice (who saw the ban) built on it anyway (it was one of her heads): her event must be kept, so the
+    // chain is stored — and still hidden, since her point includes the ban (no witness).
+    const after = await write(f, f.alice, post('after the ban'), [spam])
+    expect(f.log.insert([after]).added.map((n) => n.key).sort()).toEqual([stale.key, spam.key, after.key].sort())
     const hidden = hiddenByBans(f.log.events, f.room.log)
+    expect([...hidden].sort()).toEqual([unseen.key, stale.key, spam.key].sort())
     const view = ChannelView.of(f.log.events.filter((n) => !hidden.has(n.key)))
-    expect(view.page({ limit: 10 }).map((m) => m.id)).toEqual([reply.id, seen.id])
-    // A witness that had not seen the ban yet (citing `pre`) releases what it built on, and the chain with it.
-    const late = await write(f, f.alice, post('written offline before the ban reached me'), [stale], pre)
-    expect(f.log.insert([late]).added.map((n) => n.key).sort()).toEqual([stale.key, after.key, late.key].sort())
+    expect(view.page({ limit: 10 }).map((m) => m.id)).toEqual([after.id, reply.id, seen.id])
+    // A witness that had not seen the ban yet (citing `pre`) shows what it built on.
+    const late = await write(f, f.alice, post('written offline before the ban reached me'), [spam], pre)
+    f.log.insert([late])
     expect(hiddenByBans(f.log.events, f.room.log)).toEqual(new Set())
     await f.room.must(f.mod, { op: 'unban', target: f.bob.publicKey })
     expect(hiddenByBans(f.log.events, f.room.log)).toEqual(new Set())

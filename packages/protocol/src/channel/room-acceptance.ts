@@ -33,12 +33,7 @@ export function authorityAcceptHook(authority: AuthorityLog): ChannelAcceptHook 
   }
 }
 
-/** The witness check of the ban rule (§7.4.1) for channel logs of the room `authority` replays. */
+/** The quarantine release check (§7.4.2) for channel logs of the room `authority` replays. */
 export function authorityWitness(authority: AuthorityLog): ChannelWitnessCheck {
-  return (witness, author) => {
-    const bans = authority.state.bans
-    if (bans.has(toHex(witness.event.author))) return false
-    const point = authority.stateAt(witness.event.auth)
-    return point !== undefined && !point.bans.has(toHex(author))
-  }
+  return (waiting) => !authority.state.bans.has(toHex(waiting.event.author))
 }

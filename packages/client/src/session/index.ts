@@ -1,0 +1,6 @@
+/** Room sessions: a room's store made live on a network (PROTOCOL.md §10.8). */
+export * from './network-port.ts'
+export * from './session-events.ts'
+export { GossipIngest, type GossipIngestHooks } from './gossip-ingest.ts'
+export { ProgressReplica, sameLog } from './progress-replica.ts'
+export { RoomSession, type RoomSessionOptions } from './room-session.ts'
