@@ -57,7 +57,8 @@ function withStores(replica: SyncReplica, store: (real: ReconcileStore, log: Log
     has: (log, key) => replica.has(log, key),
     records: (log, ids) => replica.records(log, ids),
     ingest: (log, records) => replica.ingest(log, records),
-    channels: () => replica.channels()
+    channels: () => replica.channels(),
+    genesisRecord: () => replica.genesisRecord()
   }
 }
 
@@ -241,7 +242,8 @@ async function forgedCopy(honest: TestReplica): Promise<SyncReplica> {
     has: () => false,
     records: (log, ids) => (log.kind === 'authority' ? honest.records(log, ids) : Promise.resolve(ids.flatMap((id) => forged.get(toHex(id)) ?? []))),
     ingest: () => Promise.reject(new Error('not used')),
-    channels: () => honest.channels()
+    channels: () => honest.channels(),
+    genesisRecord: () => honest.genesisRecord()
   }
 }
 

@@ -5,8 +5,9 @@
  * stored.
  */
 import { describe, expect, it } from 'vitest'
-import { decodeSyncWire, type Bytes } from '@hearth/protocol'
+import { decodeSyncWire, equalBytes, type Bytes } from '@hearth/protocol'
 import { syncRoom } from '../src/sync/sync-room.ts'
+import { fetchRoomGenesis, GenesisUnavailableError } from '../src/sync/fetch-genesis.ts'
 import { serveSyncConversation } from '../src/sync/responder.ts'
 import type { SyncPeer } from '../src/sync/sync-peer.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
@@ -112,5 +113,42 @@ describe('syncRoom', () => {
     sameLogs(joiner, source)
     // Exactly what was missing was requested: nothing stored before is fetched again.
     expect(second.ids).toBe(total - storedBefore)
+  })
+})
+
+describe('fetchRoomGenesis', () => {
+  it('gets the verified genesis from the first peer that has it, skipping peers that do not or lie', async () => {
+    const room = await roomFixture('genesis', 2, 1)
+    const other = await roomFixture('genesis-other', 1, 1)
+    const honest = await seeded(room, 0)
+    const liar = await createTestReplica(other.genesis)
+    // A peer that answers for the asked room with another room's genesis.
+    const lying: SyncPeer = {
+      id: 'liar',
+      open: () => {
+        const duplex = duplexPair()
+        void serveSyncConversation(duplex.b, () => liar)
+        return Promise.resolve(duplex.a)
+      }
+    }
+    // A peer that does not replicate the room: unknown-room.
+    const stranger = await createTestReplica(other.genesis)
+    const nobody: SyncPeer = {
+      id: 'stranger',
+      open: () => {
+        const duplex = duplexPair()
+        void serveSyncConversation(duplex.b, (r) => (equalBytes(r, stranger.room) ? stranger : undefined))
+        return Promise.resolve(duplex.a)
+      }
+    }
+    const got = await fetchRoomGenesis([nobody, lying, peer('honest', honest)], room.genesis.room, { clock: neverClock })
+    expect(got.room).toEqual(room.genesis.room)
+    expect(got.creator).toEqual(room.genesis.creator)
+    await expect(fetchRoomGenesis([nobody, lying], room.genesis.room, { clock: neverClock })).rejects.toThrow(GenesisUnavailableError)
+    const failure = await fetchRoomGenesis([lying], room.genesis.room, { clock: neverClock }).catch((e: unknown) => e)
+    expect((failure as GenesisUnavailableError).failures.map((f) => f.reason)).toEqual(['bad-record'])
+    const refused = await fetchRoomGenesis([nobody], room.genesis.room, { clock: neverClock }).catch((e: unknown) => e)
+    expect((refused as GenesisUnavailableError).failures.map((f) => f.reason)).toEqual(['refused'])
+    await expect(fetchRoomGenesis([], room.genesis.room)).rejects.toThrow(/nobody online/)
   })
 })

@@ -55,6 +55,10 @@ export class ProgressReplica implements SyncReplica {
     return this.#replica.channels()
   }
 
+  genesisRecord(): Uint8Array {
+    return this.#replica.genesisRecord()
+  }
+
   #entry(log: LogRef): number {
     const at = this.#logs.findIndex((p) => sameLog(p.log, log))
     if (at >= 0) return at

@@ -18,7 +18,7 @@
  * open, or on first use with `preload: 'none'`); reads are synchronous.
  */
 import {
-  AuthorityLog, AuthorityRejectedError, authorityAcceptHook, fromHex, signAuthorityEntry, toHex, verifyChannelEvents,
+  AuthorityLog, AuthorityRejectedError, authorityAcceptHook, encodeGenesis, fromHex, signAuthorityEntry, toHex, verifyChannelEvents,
   type Action, type AddResult, type Bytes, type ChannelAcceptHook, type ChannelEventNode, type ChannelMessage,
   type ChannelPageQuery, type ChannelView, type EntryNode, type EventBody, type Genesis, type ItemKey, type Keypair,
   type ReconcileStore, type StorageAdapter, type StorageChunk, type Verified
@@ -227,6 +227,10 @@ export class RoomStore implements SyncReplica {
 
   channels(): Bytes[] {
     return [...this.authority.state.channels.keys()].sort().map(fromHex)
+  }
+
+  genesisRecord(): Uint8Array {
+    return encodeGenesis(this.genesis)
   }
 
   /** Heads a new record of the log names as parents, and its Lamport time. */

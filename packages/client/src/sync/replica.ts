@@ -42,4 +42,6 @@ export interface SyncReplica {
   ingest(log: LogRef, records: readonly Uint8Array[]): Promise<IngestResult>
   /** The channels (ids) the current authority state defines, text and voice alike. */
   channels(): Bytes[]
+  /** The room's genesis record, encoded (§4.2): served to joiners that know only the room id. */
+  genesisRecord(): Uint8Array
 }

@@ -99,6 +99,12 @@ export async function serveSyncConversation(stream: MessageStream, replicas: Rep
         if (step.reply !== undefined) await send({ type: 'sync-msg', rbsr: step.reply })
         return
       }
+      case 'sync-genesis': {
+        const { replica } = resolve(replicas, message.room, undefined)
+        const genesis = guard(() => replica.genesisRecord())
+        await send({ type: 'sync-records', upto: 1, records: [Uint8Array.from(genesis)] })
+        return
+      }
       case 'sync-fetch': {
         const { replica, log } = resolve(replicas, message.room, message.channel)
         let records: Uint8Array[]

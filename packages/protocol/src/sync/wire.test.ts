@@ -43,6 +43,7 @@ const messageArb: fc.Arbitrary<SyncWireMessage> = fc.oneof(
   fc.record({ type: fc.constant('sync-open' as const), room: bytesArb(32, 32), rbsr: bytesArb(1, 64) }, { requiredKeys: ['type', 'room', 'rbsr'] }),
   fc.record({ type: fc.constant('sync-open' as const), room: bytesArb(32, 32), channel: bytesArb(16, 16), rbsr: bytesArb(1, 64) }),
   fc.record({ type: fc.constant('sync-msg' as const), rbsr: bytesArb(1, 64) }),
+  fc.record({ type: fc.constant('sync-genesis' as const), room: bytesArb(32, 32) }),
   fc.record({
     type: fc.constant('sync-fetch' as const), room: bytesArb(32, 32),
     ids: fc.uniqueArray(bytesArb(32, 32), { minLength: 1, maxLength: 20, selector: toHex }).map((ids) => ids.sort(compareBytes))

@@ -54,6 +54,12 @@ export type SyncWireMessage =
   | { readonly type: 'sync-open'; readonly room: Bytes; readonly channel?: Bytes; readonly rbsr: Bytes }
   /** Either side: the next message of the open reconciliation session. */
   | { readonly type: 'sync-msg'; readonly rbsr: Bytes }
+  /**
+   * Initiator: send the room's genesis record (§4.2) — what a joiner that
+   * knows only the room id (from an invite) needs first. Answered by a
+   * `sync-records` with `upto` = 1 and the genesis as its one record.
+   */
+  | { readonly type: 'sync-genesis'; readonly room: Bytes }
   /** Initiator: send the records with these ids (strictly ascending, at most {@link MAX_FETCH_IDS}). */
   | { readonly type: 'sync-fetch'; readonly room: Bytes; readonly channel?: Bytes; readonly ids: readonly Bytes[] }
   /**
@@ -80,6 +86,7 @@ interface WireType {
 const TYPES: Readonly<Record<SyncWireType, WireType>> = {
   'sync-open': { maxBytes: MAX_SYNC_CARRIER_BYTES, check: struct({ v: uint(), t: text(16), room, channel, rbsr }) },
   'sync-msg': { maxBytes: MAX_SYNC_CARRIER_BYTES, check: struct({ v: uint(), t: text(16), rbsr }) },
+  'sync-genesis': { maxBytes: 128, check: struct({ v: uint(), t: text(16), room }) },
   'sync-fetch': {
     maxBytes: 4096 + MAX_FETCH_IDS * 34,
     check: struct({ v: uint(), t: text(16), room, channel, ids: byteSet(32, 1, MAX_FETCH_IDS, 'ids') })
