@@ -19,9 +19,10 @@
  */
 import type { Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { roomTopic, toHex, type Bytes, type RoomTopicKind } from '@hearth/protocol'
 import type {
-  FindPeersOptions, GossipVerdict, RoomGossipSink, RoomNetwork, RoomPeerInfo, RoomPresence, SyncPeer, SyncReplica, SyncResponder
+  FindPeersOptions, GossipVerdict, LookupOptions, RoomGossipSink, RoomNetwork, RoomPeerInfo, RoomPresence, SyncPeer, SyncReplica, SyncResponder
 } from '@hearth/client'
 import { announceRoom, findRoomPeers, leaveRoom } from './dht.ts'
 import { RoomGossip } from './gossip.ts'
@@ -83,6 +84,40 @@ export class Libp2pRoomNetwork implements RoomNetwork {
     this.#rooms.set(key, presence)
     presence.announce()
     return Promise.resolve(presence)
+  }
+
+  /** Find and dial a room's peers without joining it (DHT providers plus `options.peers`). */
+  async lookup(room: Bytes, options: LookupOptions = {}): Promise<readonly SyncPeer[]> {
+    const { libp2p } = this.node
+    const reached = new Map<string, PeerId>()
+    const dial = async (target: PeerId | Multiaddr): Promise<void> => {
+      try {
+        const connection = await libp2p.dial(target, options.signal === undefined ? {} : { signal: options.signal })
+        reached.set(connection.remotePeer.toString(), connection.remotePeer)
+      } catch (err) {
+        this.#options.observer?.error?.(err, `dial ${target.toString()}`)
+      }
+    }
+    const dials: Promise<void>[] = (options.peers ?? []).flatMap((text) => {
+      try {
+        return [dial(multiaddr(text))]
+      } catch (err) {
+        this.#options.observer?.error?.(err, `address ${text}`)
+        return []
+      }
+    })
+    try {
+      const limit = options.limit ?? this.#options.findLimit ?? 20
+      for await (const peer of findRoomPeers(libp2p, room, { limit, ...(options.signal === undefined ? {} : { signal: options.signal }) })) {
+        this.#options.observer?.found?.(room, peer.id.toString())
+        if (peer.multiaddrs.length > 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
+        dials.push(dial(peer.id))
+      }
+    } catch (err) {
+      if (!options.signal?.aborted) this.#options.observer?.error?.(err, 'room lookup')
+    }
+    await Promise.all(dials)
+    return [...reached.values()].map((peer) => syncPeerOf(this.node, peer, this.#options.dial))
   }
 
   /** Leave every room and stop serving sync (the node keeps running). */

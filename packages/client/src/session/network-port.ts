@@ -66,8 +66,23 @@ export interface RoomPresence {
   leave(): Promise<void>
 }
 
+/** Options of {@link RoomNetwork.lookup}. */
+export interface LookupOptions {
+  /** Stop looking after this many peers. */
+  readonly limit?: number
+  readonly signal?: AbortSignal
+  /** Addresses to dial besides what the lookup finds (for libp2p: multiaddrs with `/p2p/`, e.g. from an invite). */
+  readonly peers?: readonly string[]
+}
+
 /** A network a room session can go live on. */
 export interface RoomNetwork {
+  /**
+   * Find peers of a room this node has not joined (a joiner with an
+   * invite): look it up, dial what is found and the given addresses, and
+   * return a sync peer for each peer reached. Empty when nobody is reachable.
+   */
+  lookup(room: Bytes, options?: LookupOptions): Promise<readonly SyncPeer[]>
   /**
    * Go online in the room `replica` holds: serve it to peers' sync
    * conversations and announce presence (in the background; a failed

@@ -34,7 +34,18 @@ export class MemoryRoomHub {
 
   /** A node's network; its peers see its connection as `connection`. */
   network(id: string, connection: ConnectionKind = 'direct'): RoomNetwork {
-    return { join: (replica) => Promise.resolve(this.#join(id, connection, replica)) }
+    return {
+      join: (replica) => Promise.resolve(this.#join(id, connection, replica)),
+      lookup: (room) => Promise.resolve(this.online(room).filter((p) => p.id !== id).map((p): SyncPeer => ({
+        id: p.id,
+        open: () => {
+          this.conversations.push(`${id}→${p.id}`)
+          const [mine, theirs] = memoryStreamPair()
+          void serveSyncConversation(theirs, (asked) => (equalBytes(asked, p.room) ? p.replica : undefined))
+          return Promise.resolve(mine)
+        }
+      })))
+    }
   }
 
   /** The presences online in `room`. */
