@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { configFromEnv, loadConfigFile, resolveServeConfig, type ServeConfigInput } from './config.ts'
 import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './commands/index.ts'
 import { UsageError } from './errors.ts'
+import { roomText } from './archiver-report.ts'
 import { startDaemon } from './daemon.ts'
 import { VERSION } from './version.ts'
 
@@ -30,7 +31,8 @@ const MAIN_HELP = `Usage: hearth <command> [options]
 Hearth is a peer-to-peer chat that runs in a browser tab. This daemon serves the web app
 from your machine and helps peers find each other: libp2p bootstrap, relay and DHT server.
 The other commands are a headless client for bots and scripts: an identity and rooms kept
-in the data directory (--data-dir, env HEARTH_DATA_DIR, default ~/.hearth).
+in the data directory (--data-dir, env HEARTH_DATA_DIR, default ~/.hearth). room join, send,
+read --sync, tail and mod go online (--bootstrap <multiaddr>, env HEARTH_BOOTSTRAP).
 
 Commands:
   serve            Serve the Hearth web app and run a Hearth network node
@@ -66,12 +68,20 @@ Network (libp2p):
                              (repeatable; default none: no third-party server is contacted)
                                                        env HEARTH_ICE_SERVERS
 
+Archive:
+      --archive <invite>     Join the invite's room with the daemon's identity (made if the
+                             data directory has none, named "Archiver") and keep it (repeatable).
+                             Every room already stored in the data directory is kept too.
+                                                       env HEARTH_ARCHIVE
+
 State and output:
-      --data-dir <dir>       Daemon state: peer.key (its peer id), peers.json (peer cache)
+      --data-dir <dir>       Daemon state: peer.key (its peer id), peers.json (peer cache),
+                             hearth.sqlite (identity and archived rooms, as "hearth room list")
                                                        env HEARTH_DATA_DIR  default ~/.hearth
       --config <file>        JSON file with any of: host, port, webDir, dataDir, p2pHost,
-                             tcpPort, wsPort, listen, announce, bootstrap, iceServers
-      --json                 One JSON object per line (events: listening, stopping, stopped, error)
+                             tcpPort, wsPort, listen, announce, bootstrap, iceServers, archive
+      --json                 One JSON object per line (events: listening, room, stopping,
+                             stopped, error)
   -h, --help                 Show this help
 
 Flags beat environment variables (lists separated by commas or spaces), which beat the
@@ -150,12 +160,14 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     listen: values.listen,
     announce: values.announce,
     bootstrap: values.bootstrap,
-    iceServers: values['ice-server']
+    iceServers: values['ice-server'],
+    archive: values.archive
   }
   const file = values.config === undefined ? {} : await loadConfigFile(values.config)
   const config = resolveServeConfig([flags, configFromEnv(io.env), file], io.cwd)
 
-  const daemon = await startDaemon(config)
+  // Undocumented, for tests on one machine's loopback only (network.ts says why).
+  const daemon = await startDaemon(config, { insecureTestLoopback: io.env.HEARTH_TEST_LOOPBACK === '1' })
   const multiaddrs = daemon.multiaddrs()
   out.result(
     {
@@ -170,6 +182,7 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     },
     listeningText(daemon.url, daemon.peerId, multiaddrs, config.dataDir)
   )
+  daemon.archiver.start((event) => { out.result({ ...event }, roomText(event)) })
 
   const reason = await new Promise<string>((resolve) => {
     const done = (): void => {
@@ -220,6 +233,7 @@ function parseServeArgsUnchecked(args: readonly string[]) {
       announce: { type: 'string', multiple: true },
       bootstrap: { type: 'string', multiple: true },
       'ice-server': { type: 'string', multiple: true },
+      archive: { type: 'string', multiple: true },
       config: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }

@@ -30,7 +30,8 @@ describe('resolveServeConfig', () => {
       listen: [],
       announce: [],
       bootstrap: [],
-      iceServers: []
+      iceServers: [],
+      archive: []
     })
     expect([DEFAULT_TCP_PORT, DEFAULT_WS_PORT]).toEqual([4001, 4002])
     expect(DEFAULT_WEB_DIR).toMatch(/apps[/\\]web[/\\]dist$/)
@@ -130,6 +131,14 @@ describe('configFromEnv', () => {
   })
 })
 
+describe('archive', () => {
+  it('comes from flags (repeatable), HEARTH_ARCHIVE or the file, deduplicated', () => {
+    expect(configFromEnv({ HEARTH_ARCHIVE: 'hearth:?room=a, hearth:?room=b' }).archive).toEqual(['hearth:?room=a', 'hearth:?room=b'])
+    expect(resolveServeConfig([{ archive: ['x', ' x ', 'y'] }, { archive: ['z'] }], '/').archive).toEqual(['x', 'y'])
+    expect(resolveServeConfig([{}, {}, { archive: ['z'] }], '/').archive).toEqual(['z'])
+  })
+})
+
 describe('loadConfigFile', () => {
   let dir: string
   beforeEach(async () => {
@@ -163,7 +172,8 @@ describe('loadConfigFile', () => {
       listen: ['/ip4/0.0.0.0/tcp/4101'],
       announce: ['/dns4/hearth.example.org/tcp/443/wss'],
       bootstrap: ['/dns4/b.example.org/tcp/4001/p2p/X'],
-      iceServers: ['stun:s.example.org', { urls: 'turn:t.example.org', username: 'u', credential: 'c' }]
+      iceServers: ['stun:s.example.org', { urls: 'turn:t.example.org', username: 'u', credential: 'c' }],
+      archive: ['hearth:?room=abc']
     }
     expect(await loadConfigFile(await write(JSON.stringify(settings)))).toMatchObject(settings)
   })
@@ -176,6 +186,7 @@ describe('loadConfigFile', () => {
     ['a non-number port', '{"port": true}'],
     ['a non-list bootstrap', '{"bootstrap": "/ip4/1.2.3.4/tcp/1/p2p/X"}'],
     ['a non-string listen address', '{"listen": [1]}'],
+    ['a non-list archive', '{"archive": "hearth:?room=abc"}'],
     ['an ICE server with unknown fields', '{"iceServers": [{"urls": "stun:x", "extra": 1}]}']
   ])('rejects %s', async (_label, content) => {
     const path = await write(content)

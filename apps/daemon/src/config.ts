@@ -40,6 +40,8 @@ export interface ServeConfig {
   bootstrap: string[]
   /** STUN/TURN servers for WebRTC. @default [] (no third-party server is contacted) */
   iceServers: IceServer[]
+  /** Invite links of rooms to archive (joined once with the daemon's identity, then kept). @default [] */
+  archive: string[]
 }
 
 /** Partial settings as they come from one source (flags, env or file), not yet validated. */
@@ -55,6 +57,7 @@ export interface ServeConfigInput {
   announce?: readonly string[] | undefined
   bootstrap?: readonly string[] | undefined
   iceServers?: readonly (string | IceServer)[] | undefined
+  archive?: readonly string[] | undefined
 }
 
 /** Default port of `hearth serve`. */
@@ -79,14 +82,14 @@ export function defaultDataDir(): string {
 
 const STRING_KEYS = ['host', 'dataDir', 'webDir', 'p2pHost'] as const
 const PORT_KEYS = ['port', 'tcpPort', 'wsPort'] as const
-const LIST_KEYS = ['listen', 'announce', 'bootstrap', 'iceServers'] as const
+const LIST_KEYS = ['listen', 'announce', 'bootstrap', 'iceServers', 'archive'] as const
 const CONFIG_KEYS = new Set<string>([...STRING_KEYS, ...PORT_KEYS, ...LIST_KEYS])
 
 /**
  * Read settings from the environment (HEARTH_HOST, HEARTH_PORT, HEARTH_DATA_DIR,
  * HEARTH_WEB_DIR, HEARTH_P2P_HOST, HEARTH_TCP_PORT, HEARTH_WS_PORT, and the lists
- * HEARTH_LISTEN, HEARTH_ANNOUNCE, HEARTH_BOOTSTRAP, HEARTH_ICE_SERVERS, separated by commas
- * or whitespace). Empty variables count as unset.
+ * HEARTH_LISTEN, HEARTH_ANNOUNCE, HEARTH_BOOTSTRAP, HEARTH_ICE_SERVERS, HEARTH_ARCHIVE,
+ * separated by commas or whitespace). Empty variables count as unset.
  */
 export function configFromEnv(env: Record<string, string | undefined>): ServeConfigInput {
   const pick = (name: string): string | undefined => {
@@ -105,7 +108,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ServeCon
     listen: list('HEARTH_LISTEN'),
     announce: list('HEARTH_ANNOUNCE'),
     bootstrap: list('HEARTH_BOOTSTRAP'),
-    iceServers: list('HEARTH_ICE_SERVERS')
+    iceServers: list('HEARTH_ICE_SERVERS'),
+    archive: list('HEARTH_ARCHIVE')
   }
 }
 
@@ -149,10 +153,10 @@ export async function loadConfigFile(path: string): Promise<ServeConfigInput> {
     }
     input[key] = value
   }
-  for (const key of ['listen', 'announce', 'bootstrap'] as const) {
+  for (const key of ['listen', 'announce', 'bootstrap', 'archive'] as const) {
     const value = record[key]
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
-      throw new ConfigError(`"${key}" in ${path} must be a list of multiaddr strings`)
+      throw new ConfigError(`"${key}" in ${path} must be a list of ${key === 'archive' ? 'invite links' : 'multiaddr strings'}`)
     }
     input[key] = value
   }
@@ -207,7 +211,8 @@ export function resolveServeConfig(sources: readonly ServeConfigInput[], cwd: st
     listen: multiaddrs('listen', first('listen')),
     announce: multiaddrs('announce', first('announce')),
     bootstrap,
-    iceServers: (first('iceServers') ?? []).map(parseIceServer)
+    iceServers: (first('iceServers') ?? []).map(parseIceServer),
+    archive: [...new Set((first('archive') ?? []).map((link) => link.trim()).filter((link) => link !== ''))]
   }
 }
 

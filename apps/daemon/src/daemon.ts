@@ -1,9 +1,11 @@
-// `hearth serve` as one object: the HTTP server for the web app and the libp2p node, started
-// together (cheap checks first: web app built, HTTP port free) and stopped together.
+// `hearth serve` as one object: the HTTP server for the web app, the libp2p node and the
+// archiver on it, started together (cheap checks first: web app built, HTTP port free) and
+// stopped together — the archiver's sessions leave and its stores close before the node stops.
 
 import { browserBootstrap } from './addresses.ts'
+import { Archiver } from './archiver.ts'
 import type { ServeConfig } from './config.ts'
-import { startNetwork, type DaemonNetwork } from './network.ts'
+import { startNetwork, type DaemonNetwork, type StartNetworkOptions } from './network.ts'
 import { serve, type RunningServer } from './serve.ts'
 
 /** A running daemon. */
@@ -14,18 +16,27 @@ export interface RunningDaemon {
   readonly port: number
   /** The libp2p node. */
   readonly network: DaemonNetwork
+  /** The rooms kept live and stored in the data directory; online once `archiver.start()` is called. */
+  readonly archiver: Archiver
   /** The daemon's peer id. */
   readonly peerId: string
   /** Its multiaddrs (with `/p2p/<peer id>`) at the moment of the call. */
   multiaddrs(): string[]
   /** What /hearth-config.json lists as `bootstrap` for a page opened on this machine. */
   bootstrap(): string[]
-  /** Stop the HTTP server and the node (writing the peer cache). Idempotent. */
+  /** Stop the archiver (leaving every room, closing its stores), then the HTTP server and the node (writing the peer cache). Idempotent. */
   close(): Promise<void>
 }
 
-/** Start the daemon. On failure nothing is left running. */
-export async function startDaemon(config: ServeConfig): Promise<RunningDaemon> {
+/** Options of {@link startDaemon} that are not settings. */
+export type StartDaemonOptions = StartNetworkOptions
+
+/**
+ * Start the daemon: HTTP server, node, and the archiver opened on the data directory (its
+ * rooms read, nothing online yet: call `archiver.start(listener)` once ready to report).
+ * On failure nothing is left running.
+ */
+export async function startDaemon(config: ServeConfig, options: StartDaemonOptions = {}): Promise<RunningDaemon> {
   let network: DaemonNetwork | undefined
   const server: RunningServer = await serve({
     host: config.host,
@@ -34,10 +45,12 @@ export async function startDaemon(config: ServeConfig): Promise<RunningDaemon> {
     webDir: config.webDir,
     bootstrap: ({ host }) => (network === undefined ? [] : browserBootstrap(network.multiaddrs(), host))
   })
+  let archiver: Archiver
   try {
-    network = await startNetwork(config)
+    network = await startNetwork(config, options)
+    archiver = await Archiver.open({ node: network.node, dataDir: config.dataDir, invites: config.archive })
   } catch (error) {
-    await server.close()
+    await Promise.allSettled([network?.stop(), server.close()])
     throw error
   }
   const net = network
@@ -46,12 +59,14 @@ export async function startDaemon(config: ServeConfig): Promise<RunningDaemon> {
     url: server.url,
     port: server.port,
     network: net,
+    archiver,
     peerId: net.peerId,
     multiaddrs: () => net.multiaddrs(),
     bootstrap: () => browserBootstrap(net.multiaddrs(), undefined),
     close: () => {
       closing ??= (async () => {
-        const results = await Promise.allSettled([net.stop(), server.close()])
+        const left = await Promise.allSettled([archiver.close()])
+        const results = [...left, ...await Promise.allSettled([net.stop(), server.close()])]
         const failed = results.find((result) => result.status === 'rejected')
         if (failed !== undefined) throw failed.reason
       })()

@@ -2,7 +2,7 @@
 // WebSockets listeners, circuit-relay server, Kademlia DHT server, GossipSub), the daemon's
 // persistent key, its peer cache in the data directory, and no public STUN unless configured.
 
-import { createHearthNode, type HearthNode } from '@hearth/net'
+import { createHearthNode, loopbackTestConfig, type HearthNode } from '@hearth/net'
 import { listenAddresses, rtcBindAddress } from './addresses.ts'
 import type { ServeConfig } from './config.ts'
 import { NetworkStartError } from './errors.ts'
@@ -27,8 +27,19 @@ type NetworkConfig = Pick<
   'dataDir' | 'p2pHost' | 'tcpPort' | 'wsPort' | 'listen' | 'announce' | 'bootstrap' | 'iceServers'
 >
 
+/** Options of {@link startNetwork} that are not settings of `hearth serve`. */
+export interface StartNetworkOptions {
+  /**
+   * Tests only (env `HEARTH_TEST_LOOPBACK=1`, not in `--help`): libp2p's insecure loopback
+   * overrides from `loopbackTestConfig` (private addresses kept in the DHT, no per-host
+   * limits for 127.0.0.1), without which daemons on one machine's loopback cannot find
+   * each other's rooms. Never for production. @default false
+   */
+  readonly insecureTestLoopback?: boolean
+}
+
 /** Start the daemon's libp2p node. Rejects with NodeKeyError or NetworkStartError. */
-export async function startNetwork(config: NetworkConfig): Promise<DaemonNetwork> {
+export async function startNetwork(config: NetworkConfig, options: StartNetworkOptions = {}): Promise<DaemonNetwork> {
   const key = await loadOrCreateNodeKey(config.dataDir)
   const bind = rtcBindAddress(config)
   let node: HearthNode
@@ -42,7 +53,8 @@ export async function startNetwork(config: NetworkConfig): Promise<DaemonNetwork
       // Always a list: leaving it unset would make libp2p use public STUN servers.
       iceServers: config.iceServers,
       ...(bind !== undefined ? { rtcBindAddress: bind } : {}),
-      dataDir: config.dataDir
+      dataDir: config.dataDir,
+      ...(options.insecureTestLoopback === true ? { insecureTestOverrides: loopbackTestConfig().insecureTestOverrides } : {})
     })
   } catch (error) {
     throw new NetworkStartError(describeStartError(error as Error))

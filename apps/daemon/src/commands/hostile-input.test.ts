@@ -52,6 +52,9 @@ describe('hostile input', () => {
     [['send', 'Lobby', 'general', '--data-dir', 'home'], EXIT.usage, /missing <text>/],
     [['send', 'Lobby', 'nochannel', 'hi', '--data-dir', 'home'], EXIT.failure, /no channel "nochannel" \(channels: #general\)/],
     [['send', 'Lobby', 'general', 'x'.repeat(4001), '--data-dir', 'home'], EXIT.usage, /longer than 4000 bytes/],
+    [['send', 'Lobby', 'general', 'hi', '--wait', 'soon', '--data-dir', 'home'], EXIT.usage, /--wait "soon" is not a duration/],
+    [['send', 'Lobby', 'general', 'hi', '--bootstrap', '/ip4/127.0.0.1/tcp/1', '--data-dir', 'home'], EXIT.usage, /must end in \/p2p\//],
+    [['room', 'join', 'https://example.org/not-an-invite', '--data-dir', 'home'], EXIT.usage, /not a valid invite/],
     [['read', 'Lobby', 'general', '--limit', 'many', '--data-dir', 'home'], EXIT.usage, /--limit/],
     [['read', 'Lobby', 'general', '--before', 'abcdef', '--data-dir', 'home'], EXIT.failure, /no message abcdef/],
     [['mod', 'ban', user, '--data-dir', 'home'], EXIT.usage, /--room <room> is required/],
@@ -77,7 +80,7 @@ describe('hostile input', () => {
 
   it.each([
     ['identity', 'new'], ['identity', 'show'], ['identity', 'export'], ['identity', 'import'], ['profile', 'set'],
-    ['room', 'create'], ['room', 'list'], ['room', 'invite'], ['send'], ['read'],
+    ['room', 'create'], ['room', 'list'], ['room', 'invite'], ['room', 'join'], ['send'], ['read'], ['tail'],
     ['mod', 'grant'], ['mod', 'revoke'], ['mod', 'ban'], ['mod', 'unban'], ['mod', 'kick'], ['mod', 'timeout'], ['mod', 'define-role']
   ])('hearth %s %s --help', async (...names) => {
     const result = await run([...names, '--help'])

@@ -1,7 +1,7 @@
 // The headless client's commands and their dispatcher: `hearth identity|profile|room|mod …`,
-// `hearth send`, `hearth read`. One module per group; each command declares its options
-// (command.ts), runs against the local state (session.ts) and reports through one output
-// (output.ts). Networked commands (room join, sync, tail) plug in as more CommandSpecs.
+// `hearth send`, `hearth read`, `hearth tail`. One module per group; each command declares
+// its options (command.ts), runs against the local state (session.ts), goes online when it
+// talks to peers (online.ts, room-live.ts) and reports through one output (output.ts).
 
 import type { CliIo } from '../cli.ts'
 import { UsageError } from '../errors.ts'
@@ -12,11 +12,12 @@ import { modGroup } from './mod.ts'
 import { CommandOutput } from './output.ts'
 import { profileGroup } from './profile.ts'
 import { roomGroup } from './room.ts'
+import { tailCommand } from './tail.ts'
 
 /** Top-level names: groups with subcommands, and single commands. */
 const ENTRIES = new Map<string, CommandGroup | CommandSpec>([
   ...[identityGroup, profileGroup, roomGroup, modGroup].map((g) => [g.name, g] as const),
-  ...messageCommands.map((c) => [c.name, c] as const)
+  ...[...messageCommands, tailCommand].map((c) => [c.name, c] as const)
 ])
 
 /** Lines for the main help's command list. */

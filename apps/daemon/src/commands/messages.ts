@@ -1,6 +1,7 @@
-// `hearth send` and `hearth read`: write a signed post into a channel of the local replica
-// (RoomStore.postEvent) and page its history newest first (RoomStore.history). Peers get
-// what is sent here by sync; until the CLI syncs, `send` says the post is stored only here.
+// `hearth send` and `hearth read`: write a signed post into a channel (online by default:
+// the room's session stores it, then publishes it to the peers online; --offline stores it
+// only here) and page a channel's history newest first (RoomStore.history; --sync first
+// syncs the room with its peers). `hearth tail` (tail.ts) follows a channel live.
 
 import {
   Cap, channelCaps, formatRoomId, formatUserId, hasCaps, isTimedOut, MAX_TEXT_BYTES, toHex, utf8,
@@ -9,10 +10,13 @@ import {
 import { UsageError } from '../errors.ts'
 import { capLabel, parseCount } from './arg-values.ts'
 import type { CommandContext, CommandSpec } from './command.ts'
-import { NOT_SENT_NOTE } from './delivery.ts'
+import { deliveryJson, NOT_SENT_NOTE, sentNote } from './delivery.ts'
 import { NotFoundError, NotPermittedError } from './errors.ts'
+import type { LocalIdentity } from './local-state.ts'
+import { ONLINE_OPTIONS, within } from './online.ts'
+import { linger, sessionJson, sessionText } from './room-live.ts'
 import { resolveChannelRef, roomName } from './room-ref.ts'
-import { withRoom, type RoomSession } from './session.ts'
+import { withLiveRoom, withRoom, type LiveRoom, type RoomSession } from './session.ts'
 
 /** Messages `read` prints unless --limit says otherwise, and the most it prints at once. */
 export const DEFAULT_READ_LIMIT = 20
@@ -33,26 +37,65 @@ function postRefusal({ store, me }: RoomSession, channel: ChannelState, now: num
 
 const sendCommand: CommandSpec = {
   name: 'send',
-  summary: 'Post a message to a channel (signed and stored here; sent to peers on the next sync)',
-  description: 'The words after <channel> are the message (quote it to keep spacing).',
-  options: [],
+  summary: 'Post a message to a channel: go online, sync, publish it to the room\'s peers',
+  description: [
+    'The words after <channel> are the message (quote it to keep spacing). The message is signed',
+    'and stored here, then published to the peers of the room online now; the command says how',
+    'many got it. Peers that missed it get it by sync the next time you are online together.',
+    'With --offline it is only stored here.'
+  ].join('\n'),
+  options: [
+    { name: 'offline', type: 'boolean', help: 'Do not go online: sign and store it here only (peers get it on a later sync)' },
+    ...ONLINE_OPTIONS
+  ],
   positionals: [{ name: 'room' }, { name: 'channel' }, { name: 'text', variadic: true }],
   async run(ctx) {
     const text = ctx.args.required('text')
     if (text.trim() === '') throw new UsageError('the message is empty')
     if (utf8(text).length > MAX_TEXT_BYTES) throw new UsageError(`the message is longer than ${MAX_TEXT_BYTES} bytes`)
-    await withRoom(ctx, ctx.args.required('room'), async (session) => {
-      const channel = resolveChannelRef(session.store, ctx.args.required('channel'))
-      const now = ctx.now()
-      const refusal = postRefusal(session, channel, now)
-      if (refusal !== undefined) throw refusal
-      const node = await session.store.postEvent(session.me.keypair, channel.id, { kind: 'post', content: { text } }, now)
-      ctx.out.result(
-        { event: 'sent', room: formatRoomId(session.store.room), channel: toHex(channel.id), id: node.key, at: now, delivery: 'local' },
-        `Stored your message in #${channel.name} of "${roomName(session.store)}" (id ${node.key.slice(0, 12)}).\n${NOT_SENT_NOTE}`
-      )
+    const room = ctx.args.required('room')
+    if (ctx.args.flag('offline')) {
+      await withRoom(ctx, room, async (session) => {
+        const { channel, now } = checkPost(ctx, session)
+        await session.store.loadChannel(channel.id)
+        const node = await session.store.postEvent(session.me.keypair, channel.id, { kind: 'post', content: { text } }, now)
+        reportSent(ctx, session, channel, node.key, now, undefined)
+      })
+      return
+    }
+    const before = (local: RoomSession): void => { resolveChannelRef(local.store, ctx.args.required('channel')) }
+    await withLiveRoom(ctx, room, { stayOnline: false, before }, async (live) => {
+      // Checked again after the sync: the room's rules (and its channels) are the freshest now.
+      const { channel, now } = checkPost(ctx, live)
+      const node = await live.live.postEvent(live.me.keypair, channel.id, { kind: 'post', content: { text } }, now)
+      await linger(live.live)
+      reportSent(ctx, live, channel, node.key, now, live)
     })
   }
+}
+
+function checkPost(ctx: CommandContext, session: RoomSession): { channel: ChannelState; now: number } {
+  const channel = resolveChannelRef(session.store, ctx.args.required('channel'))
+  const now = ctx.now()
+  const refusal = postRefusal(session, channel, now)
+  if (refusal !== undefined) throw refusal
+  return { channel, now }
+}
+
+function reportSent(ctx: CommandContext, { store }: RoomSession, channel: ChannelState, id: string, at: number, live: LiveRoom | undefined): void {
+  const peers = live === undefined ? undefined : live.published.last ?? 0
+  const error = live?.live.state().lastError
+  ctx.out.result(
+    {
+      event: 'sent', room: formatRoomId(store.room), channel: toHex(channel.id), id, at, ...deliveryJson(peers),
+      ...(live !== undefined ? { session: sessionJson(live.live) } : {})
+    },
+    [
+      `${live === undefined ? 'Stored' : 'Posted'} your message in #${channel.name} of "${roomName(store)}" (id ${id.slice(0, 12)}).`,
+      peers === undefined ? NOT_SENT_NOTE : sentNote(peers),
+      ...(error?.code === 'publish-failed' ? [`(${error.message})`] : [])
+    ].join('\n')
+  )
 }
 
 /** A message as `read --json` shows it. */
@@ -92,30 +135,48 @@ function messageText(message: ChannelMessage, author: string): string {
 
 const readCommand: CommandSpec = {
   name: 'read',
-  summary: 'Show a channel\'s history from this machine\'s copy, newest first',
-  description: 'Page back with --before <id of the last message shown>; --json prints "next" for that.',
+  summary: 'Show a channel\'s history from this machine\'s copy, newest first (--sync: sync with peers first)',
+  description: [
+    'Page back with --before <id of the last message shown>; --json prints "next" for that.',
+    'With --sync the command goes online first, syncs the room with the peers it finds (within',
+    '--wait), then shows the history; --json adds a "session" object (peers, synced counts).'
+  ].join('\n'),
   options: [
     { name: 'limit', type: 'string', value: '<n>', help: `How many messages (default ${DEFAULT_READ_LIMIT}, at most ${MAX_READ_LIMIT})` },
-    { name: 'before', type: 'string', value: '<id>', help: 'Only messages before this one (its id, or a unique prefix of it)' }
+    { name: 'before', type: 'string', value: '<id>', help: 'Only messages before this one (its id, or a unique prefix of it)' },
+    { name: 'sync', type: 'boolean', help: 'Go online and sync the room with its peers first' },
+    ...ONLINE_OPTIONS
   ],
   positionals: [{ name: 'room' }, { name: 'channel' }],
   async run(ctx) {
     const limitText = ctx.args.string('limit')
     const limit = limitText === undefined ? DEFAULT_READ_LIMIT : parseCount(limitText, 'limit', MAX_READ_LIMIT)
-    await withRoom(ctx, ctx.args.required('room'), async (session) => {
-      const { store } = session
-      const channel = resolveChannelRef(store, ctx.args.required('channel'))
-      await store.loadChannel(channel.id)
-      const before = resolveBefore(session, channel, ctx.args.string('before'))
-      // One more than asked says whether older messages exist.
-      const page = store.history(channel.id, { limit: limit + 1, ...(before !== undefined ? { before } : {}) })
-      const more = page.length > limit
-      page.length = Math.min(page.length, limit)
-      const last = page.at(-1)
-      const next = more && last !== undefined ? last.key : undefined
-      printHistory(ctx, session, channel, page, { next, paged: before !== undefined })
+    const room = ctx.args.required('room')
+    if (!ctx.args.flag('sync')) {
+      await withRoom(ctx, room, (session) => readHistory(ctx, session, limit, undefined))
+      return
+    }
+    await withLiveRoom(ctx, room, { stayOnline: false }, async (live) => {
+      // Synced: stop gossip before reading, so the page is one consistent snapshot.
+      await within(live.live.leave(), 1_500)
+      ctx.out.note(sessionText(live.live))
+      await readHistory(ctx, live, limit, sessionJson(live.live))
     })
   }
+}
+
+async function readHistory(ctx: CommandContext, session: RoomSession, limit: number, synced: Record<string, unknown> | undefined): Promise<void> {
+  const { store } = session
+  const channel = resolveChannelRef(store, ctx.args.required('channel'))
+  await store.loadChannel(channel.id)
+  const before = resolveBefore(session, channel, ctx.args.string('before'))
+  // One more than asked says whether older messages exist.
+  const page = store.history(channel.id, { limit: limit + 1, ...(before !== undefined ? { before } : {}) })
+  const more = page.length > limit
+  page.length = Math.min(page.length, limit)
+  const last = page.at(-1)
+  const next = more && last !== undefined ? last.key : undefined
+  printHistory(ctx, session, channel, page, { next, paged: before !== undefined, synced })
 }
 
 /** The full key of the message `--before` names (a 64-hex id or a unique prefix). */
@@ -129,16 +190,22 @@ function resolveBefore({ store }: RoomSession, channel: ChannelState, text: stri
   throw new NotFoundError(matches.length === 0 ? `no message ${wanted} in #${channel.name}` : `${wanted} matches ${matches.length} messages; give more of the id`)
 }
 
-function printHistory(ctx: CommandContext, { store, me }: RoomSession, channel: ChannelState, page: readonly ChannelMessage[], { next, paged }: { next: string | undefined; paged: boolean }): void {
-  const myKey = toHex(me.keypair.publicKey)
-  const authorName = (m: ChannelMessage): string =>
-    toHex(m.author) === myKey ? `${me.identity.profile.name} (you)` : formatUserId(m.author).slice(0, 10)
-  const lines = page.length === 0 ? [`No ${paged ? 'older ' : ''}messages in #${channel.name} on this machine.`] : page.map((m) => messageText(m, authorName(m)))
+/** A message as one line for people, naming its author (you, or a short user id). */
+export function messageLine(message: ChannelMessage, me: LocalIdentity): string {
+  const mine = toHex(message.author) === toHex(me.keypair.publicKey)
+  return messageText(message, mine ? `${me.identity.profile.name} (you)` : formatUserId(message.author).slice(0, 10))
+}
+
+function printHistory(
+  ctx: CommandContext, { store, me }: RoomSession, channel: ChannelState, page: readonly ChannelMessage[],
+  { next, paged, synced }: { next: string | undefined; paged: boolean; synced: Record<string, unknown> | undefined }
+): void {
+  const lines = page.length === 0 ? [`No ${paged ? 'older ' : ''}messages in #${channel.name} on this machine.`] : page.map((m) => messageLine(m, me))
   if (next !== undefined) lines.push(`Older: hearth read ${formatRoomId(store.room).slice(0, 10)} ${channel.name} --before ${next.slice(0, 16)}`)
   ctx.out.result(
     {
       event: 'history', room: formatRoomId(store.room), channel: { id: toHex(channel.id), name: channel.name },
-      messages: page.map(messageJson), ...(next !== undefined ? { next } : {})
+      messages: page.map(messageJson), ...(next !== undefined ? { next } : {}), ...(synced !== undefined ? { session: synced } : {})
     },
     lines.join('\n')
   )

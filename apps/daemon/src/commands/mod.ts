@@ -1,7 +1,8 @@
 // `hearth mod grant|revoke|ban|unban|kick|timeout|define-role`: sign an authority entry
-// (PROTOCOL.md §6) into the local replica. The log is asked first (AuthorityLog.check, the
-// same rules every peer applies), so what peers would refuse is refused here with the reason
-// and nothing is signed. Accepted entries are stored here and reach peers on the next sync.
+// (PROTOCOL.md §6). By default the command goes online, syncs the room, asks the log
+// (AuthorityLog.check, the same rules every peer applies) so that what peers would refuse is
+// refused here with the reason and nothing is signed, then stores and publishes the entry;
+// --offline does the same against the local replica only (peers get it on a later sync).
 
 import {
   formatRoomId, formatUserId, MAX_CAPS, ROLE_ID_PATTERN, toHex, type Action
@@ -9,13 +10,16 @@ import {
 import { UsageError } from '../errors.ts'
 import { capList, parseCaps, parseFutureTime } from './arg-values.ts'
 import type { CommandContext, CommandGroup, CommandSpec, OptionSpec, ParsedArgs } from './command.ts'
-import { NOT_SENT_NOTE } from './delivery.ts'
+import { deliveryJson, NOT_SENT_NOTE, sentNote } from './delivery.ts'
+import { ONLINE_OPTIONS } from './online.ts'
 import { refused } from './refusal.ts'
+import { linger, sessionJson } from './room-live.ts'
 import { parseUserArg, roomName } from './room-ref.ts'
-import { withRoom } from './session.ts'
+import { withLiveRoom, withRoom, type LiveRoom, type RoomSession } from './session.ts'
 
 const ROOM_OPTION: OptionSpec = { name: 'room', type: 'string', value: '<room>', help: 'The room (id, id prefix or name; required)' }
 const REASON_OPTION: OptionSpec = { name: 'reason', type: 'string', value: '<text>', help: 'Why (one line, up to 256 bytes; peers see it)' }
+const OFFLINE_OPTION: OptionSpec = { name: 'offline', type: 'boolean', help: 'Do not go online: sign and store the entry here only (peers get it on a later sync)' }
 const ROLE_OPTION: OptionSpec = { name: 'role', type: 'string', value: '<role>', help: 'Role id: owner, mod, or one made with define-role (required)' }
 
 /** Builds the action from the arguments; `describe` words the outcome for people. */
@@ -48,7 +52,7 @@ function modCommand(name: string, summary: string, options: readonly OptionSpec[
   return {
     name: `mod ${name}`,
     summary,
-    options: [ROOM_OPTION, ...options],
+    options: [ROOM_OPTION, ...options, OFFLINE_OPTION, ...ONLINE_OPTIONS],
     positionals: [{ name: positional }],
     run: (ctx) => runMod(ctx, build)
   }
@@ -57,21 +61,42 @@ function modCommand(name: string, summary: string, options: readonly OptionSpec[
 async function runMod(ctx: CommandContext, build: (args: ParsedArgs, now: number) => ModAction): Promise<void> {
   const room = ctx.args.string('room')
   if (room === undefined) throw new UsageError('--room <room> is required')
-  const now = ctx.now()
-  const action = build(ctx.args, now)
-  await withRoom(ctx, room, async ({ store, me }) => {
-    const refusal = store.authority.check(me.keypair.publicKey, action.act, now)
-    if (refusal !== undefined) throw refused(refusal)
-    const node = await store.postAuthority(me.keypair, action.act, now)
-    ctx.out.result(
-      {
-        event: 'authority', room: formatRoomId(store.room), op: action.act.op,
-        ...(action.target !== undefined ? { target: formatUserId(action.target) } : {}),
-        act: actJson(action.act), entry: node.key, at: now, delivery: 'local'
-      },
-      `${action.describe} in "${roomName(store)}" (entry ${node.key.slice(0, 12)}).\n${NOT_SENT_NOTE}`
-    )
+  const action = build(ctx.args, ctx.now())
+  if (ctx.args.flag('offline')) {
+    await withRoom(ctx, room, async (local) => {
+      const now = ctx.now()
+      check(local, action, now)
+      const node = await local.store.postAuthority(local.me.keypair, action.act, now)
+      report(ctx, local, action, node.key, now, undefined)
+    })
+    return
+  }
+  await withLiveRoom(ctx, room, { stayOnline: false }, async (live) => {
+    // Checked after the sync, against the room's rules as its peers have them.
+    const now = ctx.now()
+    check(live, action, now)
+    const node = await live.live.postAuthority(live.me.keypair, action.act, now)
+    await linger(live.live)
+    report(ctx, live, action, node.key, now, live)
   })
+}
+
+function check({ store, me }: RoomSession, action: ModAction, now: number): void {
+  const refusal = store.authority.check(me.keypair.publicKey, action.act, now)
+  if (refusal !== undefined) throw refused(refusal)
+}
+
+function report(ctx: CommandContext, { store }: RoomSession, action: ModAction, entry: string, at: number, live: LiveRoom | undefined): void {
+  const peers = live === undefined ? undefined : live.published.last ?? 0
+  ctx.out.result(
+    {
+      event: 'authority', room: formatRoomId(store.room), op: action.act.op,
+      ...(action.target !== undefined ? { target: formatUserId(action.target) } : {}),
+      act: actJson(action.act), entry, at, ...deliveryJson(peers),
+      ...(live !== undefined ? { session: sessionJson(live.live) } : {})
+    },
+    `${action.describe} in "${roomName(store)}" (entry ${entry.slice(0, 12)}).\n${peers === undefined ? NOT_SENT_NOTE : sentNote(peers)}`
+  )
 }
 
 /** The action as JSON: byte fields in their text forms. */

@@ -50,10 +50,10 @@ describe('rooms, messages and moderation on the local replica', () => {
     expect(parsed.expires! - Date.now()).toBeGreaterThan(47 * 3_600_000)
     expect(parseInvite(String(links.hearth))).toEqual(parseInvite(String(links.https)))
 
-    const sent = await runHearth(['send', String(room.room).slice(0, 8), '#general', 'hello,', 'world', '--data-dir', alice])
+    const sent = await runHearth(['send', String(room.room).slice(0, 8), '#general', 'hello,', 'world', '--offline', '--data-dir', alice])
     expect(sent.code, sent.stderr).toBe(0)
     expect(sent.stdout).toMatch(/stored on this machine only, not sent yet/i)
-    await runHearth(['send', 'Book Club', 'general', 'second', '--data-dir', alice])
+    await runHearth(['send', 'Book Club', 'general', 'second', '--offline', '--data-dir', alice])
     const read = await runHearth(['read', 'Book Club', 'general', '--limit', '1', '--data-dir', alice, '--json'])
     const history = read.events()[0]!
     expect(history).toMatchObject({ event: 'history', messages: [expect.objectContaining({ text: 'second', author: aliceId })] })
@@ -70,7 +70,7 @@ describe('rooms, messages and moderation on the local replica', () => {
     const notMember = await runHearth(['room', 'invite', room, '--data-dir', bob, '--json'])
     expect(notMember.code).toBe(1)
     expect(notMember.events()[0]).toMatchObject({ event: 'error', error: 'NotPermittedError', reason: 'not-member' })
-    expect((await runHearth(['send', room, 'general', 'hi', '--data-dir', bob])).stderr).toMatch(/not a member/)
+    expect((await runHearth(['send', room, 'general', 'hi', '--offline', '--data-dir', bob])).stderr).toMatch(/not a member/)
 
     // Alice's invite is what Bob's join carries; the log accepts it.
     const invite = parseInvite(String((await runHearth(['room', 'invite', room, '--data-dir', alice, '--json'])).events()[0]?.hearth))
@@ -79,28 +79,28 @@ describe('rooms, messages and moderation on the local replica', () => {
       op: 'join', invite: { by: inviter.key, sig: inviter.sig, code: inviter.code!, ...(invite.expires !== undefined ? { exp: invite.expires } : {}) }
     })
 
-    const grant = await runHearth(['mod', 'grant', '--room', room, bobId, '--role', 'mod', '--data-dir', alice, '--json'])
+    const grant = await runHearth(['mod', 'grant', '--room', room, bobId, '--role', 'mod', '--offline', '--data-dir', alice, '--json'])
     expect(grant.code, grant.stderr).toBe(0)
     expect(grant.events()[0]).toMatchObject({ event: 'authority', op: 'grant', target: bobId, delivery: 'local' })
     const listed = (await runHearth(['room', 'list', '--data-dir', alice, '--json'])).events()[0]!
     expect(listed.rooms).toContainEqual(expect.objectContaining({ room, memberCount: 2 }))
 
-    const selfBan = await runHearth(['mod', 'ban', '--room', room, aliceId, '--data-dir', alice, '--json'])
+    const selfBan = await runHearth(['mod', 'ban', '--room', room, aliceId, '--offline', '--data-dir', alice, '--json'])
     expect(selfBan.code).toBe(1)
     expect(selfBan.events()[0]).toMatchObject({ error: 'NotPermittedError', reason: 'rank' })
 
     // Bob's replica has his join but not the grant yet: as a plain member he may not ban.
     await copyRoomAuthority(alice, bob, room)
-    const bobBan = await runHearth(['mod', 'ban', '--room', room, aliceId, '--reason', 'coup', '--data-dir', bob])
+    const bobBan = await runHearth(['mod', 'ban', '--room', room, aliceId, '--reason', 'coup', '--offline', '--data-dir', bob])
     expect(bobBan.code).toBe(1)
     expect(bobBan.stderr).toMatch(/^hearth: refused by the room's rules \((missing-capability|rank)\)/)
     expect(bobBan.stderr).not.toMatch(/\n\s+at /)
-    const posted = await runHearth(['send', room, 'general', 'hi from bob', '--data-dir', bob])
+    const posted = await runHearth(['send', room, 'general', 'hi from bob', '--offline', '--data-dir', bob])
     expect(posted.code, posted.stderr).toBe(0)
 
-    const role = await runHearth(['mod', 'define-role', 'helper', '--room', room, '--caps', 'post,pin', '--rank', '300', '--data-dir', alice, '--json'])
+    const role = await runHearth(['mod', 'define-role', 'helper', '--room', room, '--caps', 'post,pin', '--rank', '300', '--offline', '--data-dir', alice, '--json'])
     expect(role.events()[0]).toMatchObject({ op: 'define-role', act: { role: 'helper', caps: 1 | 128, rank: 300 } })
-    const timeout = await runHearth(['mod', 'timeout', '--room', room, bobId, '--for', '10m', '--data-dir', alice, '--json'])
+    const timeout = await runHearth(['mod', 'timeout', '--room', room, bobId, '--for', '10m', '--offline', '--data-dir', alice, '--json'])
     expect(timeout.events()[0]).toMatchObject({ op: 'timeout', target: bobId })
   })
 })

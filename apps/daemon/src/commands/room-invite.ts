@@ -119,7 +119,7 @@ function printInvite(ctx: CommandContext, { store, state }: RoomSession, invite:
       `  ${hearth}`,
       ...(policy.join === 'open' ? ['This room is open: the room id alone is enough to join; the invite tells people where to go.'] : []),
       ...(loopback ? ['Note: the https link points at this machine only; pass --base-url (or set HEARTH_BASE_URL) to the address others reach.'] : []),
-      'Joining needs a member of the room online to sync with.'
+      'Joining needs a member of the room online to sync with (e.g. you, running "hearth tail").'
     ].join('\n')
   )
 }

@@ -1,44 +1,22 @@
 // `hearth room create|list|invite`: rooms kept in the data directory by the client
 // package's RoomStore on SQLite. A room is its signed genesis plus its authority log
 // (PROTOCOL.md §4, §6); creating one writes both here, and peers fetch them by sync.
+// `room join` (room-join.ts) is the online one: it fetches a room from its peers.
 
 import { RoomStore } from '@hearth/client'
 import {
-  createGenesis, formatRoomId, formatUserId, listChannels, MAX_ROOM_NAME_BYTES, memberView, randomBytes, toHex, utf8,
-  type AuthorityState, type Bytes
+  createGenesis, formatRoomId, listChannels, MAX_ROOM_NAME_BYTES, randomBytes, utf8,
+  type Bytes
 } from '@hearth/protocol'
 import { UsageError } from '../errors.ts'
 import type { CommandGroup, CommandSpec } from './command.ts'
-import { NOT_SENT_NOTE } from './delivery.ts'
 import { inviteCommand } from './room-invite.ts'
+import { roomJson, standing } from './room-json.ts'
+import { joinCommand } from './room-join.ts'
 import { withLocalState } from './session.ts'
 
 /** The channel every new room starts with. */
 export const DEFAULT_CHANNEL = 'general'
-
-/** How the acting identity stands in a room. */
-export function standing(state: AuthorityState, me: Uint8Array): { roles: string[]; status: 'member' | 'banned' | 'not-member' } {
-  if (state.bans.has(toHex(me))) return { roles: [], status: 'banned' }
-  const view = memberView(state, me)
-  return view === undefined ? { roles: [], status: 'not-member' } : { roles: view.roles.map((r) => r.id), status: 'member' }
-}
-
-/** A room as `room list --json` shows it. */
-export function roomJson(store: RoomStore, me: Uint8Array): Record<string, unknown> {
-  const { state } = store.authority
-  const { roles, status } = standing(state, me)
-  return {
-    room: formatRoomId(store.room),
-    name: state.meta.name,
-    ...(state.meta.description !== undefined ? { description: state.meta.description } : {}),
-    policy: { join: state.policy.join, ...(state.policy.inviteMaxUses !== undefined ? { inviteMaxUses: state.policy.inviteMaxUses } : {}) },
-    status,
-    roles,
-    memberCount: state.members.size,
-    channels: listChannels(state).map((c) => ({ id: toHex(c.id), name: c.name, kind: c.kind })),
-    creator: formatUserId(store.genesis.creator)
-  }
-}
 
 function roomText(store: RoomStore, me: Uint8Array): string {
   const { state } = store.authority
@@ -85,7 +63,7 @@ const createCommand: CommandSpec = {
           `Room id: ${formatRoomId(store.room)}`,
           `Channels: #${DEFAULT_CHANNEL}`,
           `Invite people with: hearth room invite ${formatRoomId(store.room).slice(0, 10)}`,
-          NOT_SENT_NOTE
+          `The room is on this machine only: people can join while you are online in it (e.g. hearth tail ${formatRoomId(store.room).slice(0, 10)} ${DEFAULT_CHANNEL}).`
         ].join('\n')
       )
     })
@@ -112,6 +90,6 @@ const listCommand: CommandSpec = {
 /** `hearth room …` */
 export const roomGroup: CommandGroup = {
   name: 'room',
-  summary: 'Rooms stored on this machine: create, list, invite',
-  commands: [createCommand, listCommand, inviteCommand]
+  summary: 'Rooms: create, list, invite (stored on this machine); join by invite (online)',
+  commands: [createCommand, listCommand, inviteCommand, joinCommand]
 }

@@ -1,0 +1,316 @@
+// The archiver of `hearth serve` (issue #5 items 6–7, PROTOCOL.md §10.8 "an archiver is a
+// session that never leaves"): a RoomSession for every room it keeps, each on a RoomStore in
+// the data directory's SQLite file — the same file and layout as the headless client's local
+// state, so `hearth room list` there shows what the daemon archives. It keeps every room
+// already stored there (a restart rejoins them all) and the rooms of `--archive` invites,
+// joined once with the daemon's own identity (made on first use, named "Archiver").
+
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  joinRoomByInvite, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions
+} from '@hearth/client'
+import { Libp2pRoomNetwork, type HearthNode } from '@hearth/net'
+import { equalBytes, formatRoomId, parseInvite, toHex, type Bytes, type Invite, type Keypair } from '@hearth/protocol'
+import { CLIENT_DB_FILE, LocalState } from './commands/local-state.ts'
+import { ConfigError } from './errors.ts'
+import { eventKey, roomEvent, type ArchivePhase, type ArchiveSource, type RoomEvent } from './archiver-report.ts'
+
+/** Display name of the identity the archiver makes when the data directory has none. */
+export const ARCHIVER_NAME = 'Archiver'
+
+/** Options of {@link Archiver.open}. */
+export interface ArchiverOptions {
+  /** The daemon's running node. */
+  readonly node: HearthNode
+  /** The data directory (its `hearth.sqlite` holds the identity and the rooms). */
+  readonly dataDir: string
+  /** Invite links of rooms to archive besides those stored (each joined once, then kept). */
+  readonly invites?: readonly string[]
+  /** Options of every room session. @default the session's (re-sync every 60 s) */
+  readonly session?: RoomSessionOptions
+  /** First wait before looking an unreachable invite's room up again; doubles up to 5 minutes. @default 10_000 */
+  readonly retryMs?: number
+  /** Unix ms. @default Date.now */
+  readonly now?: () => number
+}
+
+const MAX_RETRY_MS = 300_000
+/** Records stored by gossip are reported at most this often per room. */
+const STORED_REPORT_MS = 1_000
+/** How long closing waits for invite joins under way before closing the store under them. */
+const JOIN_GRACE_MS = 3_000
+/** How long closing waits for the rooms' DHT announcements to end (see close). */
+const LEAVE_GRACE_MS = 2_000
+
+/** An `--archive` invite, parsed. */
+interface ArchiveInvite {
+  readonly link: string
+  readonly invite: Invite
+}
+
+/** A room the archiver keeps, with its session once it has one. */
+interface Kept {
+  readonly room: Bytes
+  readonly source: ArchiveSource
+  store?: RoomStore
+  session?: RoomSession
+  name?: string
+  /** Why it cannot be kept (e.g. its stored genesis is unreadable). */
+  failure?: { readonly code: string; readonly message: string }
+  lastKey?: string
+  storedTimer?: NodeJS.Timeout
+}
+
+/** Keeps rooms live on a node and stored in the data directory. Open, {@link start}, {@link close}. */
+export class Archiver {
+  readonly #options: ArchiverOptions
+  readonly #state: LocalState | undefined
+  readonly #network: Libp2pRoomNetwork | undefined
+  readonly #kept = new Map<string, Kept>()
+  readonly #invites: readonly ArchiveInvite[]
+  /** Invite joins under way. */
+  readonly #joins = new Set<Promise<void>>()
+  readonly #waits = new Set<() => void>()
+  #listener: (event: RoomEvent) => void = () => undefined
+  #closing: Promise<void> | undefined
+  #started = false
+
+  private constructor(options: ArchiverOptions, state: LocalState | undefined, network: Libp2pRoomNetwork | undefined, invites: readonly ArchiveInvite[]) {
+    this.#options = options
+    this.#state = state
+    this.#network = network
+    this.#invites = invites
+  }
+
+  /**
+   * Open the data directory's store and the rooms stored there (nothing goes online yet).
+   * Rejects with ConfigError for an invite that is no invite link. Without rooms or
+   * invites, no store is created.
+   */
+  static async open(options: ArchiverOptions): Promise<Archiver> {
+    const invites = (options.invites ?? []).map((link) => {
+      try {
+        return { link, invite: parseInvite(link) }
+      } catch (err) {
+        throw new ConfigError(`--archive ${JSON.stringify(link.slice(0, 80))}: ${err instanceof Error ? err.message : 'not an invite link'}`)
+      }
+    })
+    if (invites.length === 0 && !(await exists(join(options.dataDir, CLIENT_DB_FILE)))) return new Archiver(options, undefined, undefined, [])
+    const now = options.now ?? Date.now
+    const state = await LocalState.open({ dataDir: options.dataDir, baseUrl: 'http://127.0.0.1' }, { create: true, now })
+    let network: Libp2pRoomNetwork | undefined
+    try {
+      const kept = new Map<string, Kept>()
+      for (const room of await RoomStore.storedRooms(state.adapter)) {
+        const entry: Kept = { room, source: 'stored' }
+        kept.set(toHex(room), entry)
+        try {
+          entry.store = state.adopt(await RoomStore.open(state.adapter, room))
+        } catch (err) {
+          entry.failure = { code: 'unreadable', message: messageOf(err) }
+        }
+      }
+      if (invites.some(({ invite }) => !kept.has(toHex(invite.room))) && state.vault.identity === undefined) {
+        await state.vault.create({ name: ARCHIVER_NAME })
+      }
+      network = await Libp2pRoomNetwork.start(options.node, { respond: (stream, replicas) => serveSyncConversation(stream, replicas) })
+      const archiver = new Archiver(options, state, network, invites)
+      for (const [hex, entry] of kept) archiver.#kept.set(hex, entry)
+      return archiver
+    } catch (err) {
+      await network?.stop().catch(() => undefined)
+      await state.close()
+      throw err
+    }
+  }
+
+  /**
+   * Report every stored room (`opened`, with what is on disk), then go online: a session for
+   * each, and a join for each invite whose room is not stored yet (retried while nobody of
+   * the room is reachable). `listener` gets every `room` event from now on.
+   */
+  start(listener: (event: RoomEvent) => void = () => undefined): void {
+    if (this.#started) throw new Error('the archiver starts once')
+    this.#started = true
+    this.#listener = listener
+    for (const kept of this.#kept.values()) {
+      if (kept.failure !== undefined) this.#emit(kept, { ...this.#event(kept, 'failed'), error: kept.failure })
+      else if (kept.store !== undefined) this.#report(kept, 'opened')
+    }
+    for (const kept of this.#kept.values()) if (kept.store !== undefined) this.#goLive(kept, kept.store)
+    for (const { link, invite } of this.#invites) {
+      const hex = toHex(invite.room)
+      if (this.#kept.has(hex)) continue
+      const kept: Kept = { room: invite.room, source: 'invite', ...(invite.name === undefined ? {} : { name: invite.name }) }
+      this.#kept.set(hex, kept)
+      this.#track(this.#joinByInvite(kept, link))
+    }
+  }
+
+  /** Leave every room (timers stopped), stop serving sync, close the stores and the database. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // Shutting down is reported by the caller (`stopping`, `stopped`), not room by room.
+      this.#listener = () => undefined
+      for (const wake of [...this.#waits]) wake()
+      // Leaving stops the sessions' timers at once, but waits for a DHT announcement under way,
+      // which on a node without DHT peers lasts until the query times out (minutes): bound the
+      // wait; stopping the node ends those queries.
+      const leaveAll = (): Promise<void> => within(Promise.allSettled([...this.#kept.values()].map(async (kept) => { await kept.session?.leave() })), LEAVE_GRACE_MS)
+      await leaveAll()
+      // An invite join under way ends soon after its lookup; a session it made by then leaves at once.
+      await within(Promise.allSettled([...this.#joins]), JOIN_GRACE_MS)
+      for (const kept of this.#kept.values()) clearTimeout(kept.storedTimer)
+      await leaveAll()
+      if (this.#network !== undefined) await within(this.#network.stop(), LEAVE_GRACE_MS)
+      await this.#state?.close()
+    })()
+    return this.#closing
+  }
+
+  // --- internals -------------------------------------------------------------
+
+  #goLive(kept: Kept, store: RoomStore): void {
+    const network = this.#network
+    if (network === undefined || this.#isClosing()) return
+    const session = new RoomSession(store, network, this.#options.session)
+    kept.session = session
+    this.#watch(kept, session)
+    // Rejects only when the store fails; leaving (on close) ends it early.
+    session.start().catch((err: unknown) => { this.#fail(kept, 'local-failure', err) })
+  }
+
+  async #joinByInvite(kept: Kept, link: string): Promise<void> {
+    const state = this.#state
+    const network = this.#network
+    if (state === undefined || network === undefined) return
+    const identity: Keypair = state.vault.keypair
+    for (let delay = this.#options.retryMs ?? 10_000; !this.#isClosing(); delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+      this.#report(kept, 'joining')
+      try {
+        const session = await joinRoomByInvite(link, {
+          network, adapter: state.adapter, identity, at: (this.#options.now ?? Date.now)(), ...(this.#options.session === undefined ? {} : { session: this.#options.session })
+        })
+        state.adopt(session.store)
+        kept.store = session.store
+        kept.session = session
+        if (this.#isClosing()) {
+          await session.leave()
+          return
+        }
+        this.#watch(kept, session)
+        this.#report(kept, session.state().phase)
+        return
+      } catch (err) {
+        if (!isRetryable(err)) {
+          // A refused join leaves the fetched genesis stored; drop it, or a restart would archive a room we may not join.
+          if (!this.#isClosing() && (await RoomStore.storedRooms(state.adapter).catch(() => [])).some((r) => equalBytes(r, kept.room))) {
+            await RoomStore.removeRoom(state.adapter, kept.room).catch(() => undefined)
+          }
+          this.#fail(kept, errorCode(err), err)
+          return
+        }
+        const retryAt = (this.#options.now ?? Date.now)() + delay
+        this.#emit(kept, { ...this.#event(kept, 'waiting'), retryAt, error: { code: 'nobody-online', message: messageOf(err) } })
+        await this.#sleep(delay)
+      }
+    }
+  }
+
+  #watch(kept: Kept, session: RoomSession): void {
+    session.on('state', (state) => { this.#report(kept, state.phase) })
+    session.on('stored', () => {
+      // Gossip may store a record at a time: report the counts once the burst is over.
+      kept.storedTimer ??= setTimeout(() => {
+        kept.storedTimer = undefined
+        this.#report(kept, session.state().phase)
+      }, STORED_REPORT_MS).unref()
+    })
+  }
+
+  #report(kept: Kept, phase: ArchivePhase): void {
+    this.#emit(kept, this.#event(kept, phase))
+  }
+
+  #fail(kept: Kept, code: string, err: unknown): void {
+    this.#emit(kept, { ...this.#event(kept, 'failed'), error: { code, message: messageOf(err) } })
+  }
+
+  #event(kept: Kept, phase?: ArchivePhase): RoomEvent {
+    const state = kept.session?.state()
+    const current = phase ?? state?.phase ?? (kept.store === undefined ? 'joining' : 'opened')
+    if (kept.store !== undefined) return roomEvent(kept.store, kept.source, current, state)
+    return {
+      event: 'room', room: formatRoomId(kept.room), ...(kept.name === undefined ? {} : { name: kept.name }),
+      source: kept.source, phase: current, peers: 0, direct: 0, relayed: 0
+    }
+  }
+
+  #emit(kept: Kept, event: RoomEvent): void {
+    const key = eventKey(event)
+    if (key === kept.lastKey) return
+    kept.lastKey = key
+    try {
+      this.#listener(event)
+    } catch (err) {
+      console.error('hearth: a room event listener failed', err)
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch(() => undefined).finally(() => { this.#joins.delete(tracked) })
+    this.#joins.add(tracked)
+  }
+
+  /** Whether {@link close} was called (a method, so that checks after an await are not narrowed away). */
+  #isClosing(): boolean {
+    return this.#closing !== undefined
+  }
+
+  /** Wait `ms`, or less if the archiver closes meanwhile. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer)
+        this.#waits.delete(wake)
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      this.#waits.add(wake)
+    })
+  }
+}
+
+/** Nobody of the room was reachable (or gave its genesis): worth looking again later. */
+function isRetryable(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'RoomNotFoundError' || err.name === 'GenesisUnavailableError')
+}
+
+function errorCode(err: unknown): string {
+  if (!(err instanceof Error)) return 'failed'
+  if (err.name === 'AuthorityRejectedError') return 'join-refused'
+  if (err.name === 'ExpiredError') return 'invite-expired'
+  if (err.name === 'InvalidInviteError' || err.name === 'InvalidSignatureError') return 'invalid-invite'
+  return 'failed'
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** Wait for `work` (its failure included), at most `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, ms) })])
+  clearTimeout(timer)
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
