@@ -140,6 +140,8 @@ class Libp2pRoomPresence implements RoomPresence {
   readonly #providers = new Set<string>()
   readonly #listeners = new Set<(peer: RoomPeerInfo) => void>()
   #announcing: Promise<void> | undefined
+  /** Aborts an announcement still running when the room is left (it can take a DHT query timeout). */
+  readonly #abort = new AbortController()
   #announced = false
   #subscribed = false
   #left = false
@@ -163,9 +165,9 @@ class Libp2pRoomPresence implements RoomPresence {
   /** Provide the room's CID (in the background; one announcement at a time). */
   announce(): void {
     if (this.#announcing !== undefined || this.#left) return
-    this.#announcing = announceRoom(this.#node.libp2p, this.room)
+    this.#announcing = announceRoom(this.#node.libp2p, this.room, { signal: this.#abort.signal })
       .then(() => { this.#announced = true })
-      .catch((err: unknown) => { this.#options.observer?.error?.(err, 'announce') })
+      .catch((err: unknown) => { if (!this.#abort.signal.aborted) this.#options.observer?.error?.(err, 'announce') })
       .finally(() => { this.#announcing = undefined })
   }
 
@@ -243,6 +245,7 @@ class Libp2pRoomPresence implements RoomPresence {
     this.#node.libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     if (this.#subscribed) this.#gossip.leave(this.room)
     this.#onLeave()
+    this.#abort.abort()
     await this.#announcing
     await leaveRoom(this.#node.libp2p, this.room).catch((err: unknown) => { this.#options.observer?.error?.(err, 'leave') })
   }
