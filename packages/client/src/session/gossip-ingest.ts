@@ -81,6 +81,7 @@ export class GossipIngest implements RoomGossipSink {
       this.#hooks.stored(log, result.stored)
       return 'accept'
     }
+    // A full waiting set says nothing about the sender: no penalty (§10.4.2).
     if (result.rejected > 0) return 'reject'
     if (result.duplicates > 0 && isStored()) return 'accept'
     return 'ignore'

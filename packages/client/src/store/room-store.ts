@@ -218,8 +218,8 @@ export class RoomStore implements SyncReplica {
   async ingest(log: LogRef, records: readonly Uint8Array[]): Promise<IngestResult> {
     this.#assertOpen()
     if (log.kind === 'authority') {
-      const { stored, rejected, duplicates, missing } = await this.#afterAuthority(await this.authority.add(records))
-      return { stored, rejected, duplicates, missing }
+      const { stored, rejected, deferred, duplicates, missing } = await this.#afterAuthority(await this.authority.add(records))
+      return { stored, rejected, deferred, duplicates, missing }
     }
     const channel = await this.loadChannel(log.channel)
     return channel.ingest(records, (chunks) => this.#write(chunks))
@@ -288,7 +288,7 @@ export class RoomStore implements SyncReplica {
   // --- internals -----------------------------------------------------------
 
   /** Persist what an authority add stored, and the channel events it released. */
-  async #afterAuthority(result: AddResult): Promise<{ stored: number; rejected: number; duplicates: number; missing: readonly Bytes[]; invalid: AddResult['invalid'] }> {
+  async #afterAuthority(result: AddResult): Promise<{ stored: number; rejected: number; deferred: number; duplicates: number; missing: readonly Bytes[]; invalid: AddResult['invalid'] }> {
     const chunks: StorageChunk[] = []
     for (const node of result.added) chunks.push({ key: recordKey(this.#authorityPrefix, node.entry.lamport, node.key), data: node.bytes })
     this.#authorityKeys.add(result.added.map((n) => ({ lamport: n.entry.lamport, id: n.id })))
@@ -299,8 +299,10 @@ export class RoomStore implements SyncReplica {
       }
     }
     await this.#write(chunks)
-    const duplicates = result.invalid.filter((e) => e instanceof AuthorityRejectedError && e.reason === 'duplicate').length
-    return { stored: result.added.length, rejected: result.invalid.length - duplicates, duplicates, missing: result.missing, invalid: result.invalid }
+    const reasonCount = (reason: string): number => result.invalid.filter((e) => e instanceof AuthorityRejectedError && e.reason === reason).length
+    const duplicates = reasonCount('duplicate')
+    const deferred = reasonCount('pending-full')
+    return { stored: result.added.length, rejected: result.invalid.length - duplicates - deferred, deferred, duplicates, missing: result.missing, invalid: result.invalid }
   }
 
   /**

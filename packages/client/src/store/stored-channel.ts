@@ -16,6 +16,9 @@ import type { IngestResult } from '../sync/replica.ts'
 import { KeyIndex } from './key-index.ts'
 import { recordKey } from './room-layout.ts'
 
+/** Refusals that are not verdicts: a bounded set was full (§7.3). */
+const FULL: ReadonlySet<string> = new Set(['pending-full', 'held-full', 'quarantine-full'])
+
 /** Records per pipelined piece of an ingest. */
 export const INGEST_PIECE = 256
 
@@ -93,6 +96,7 @@ export class StoredChannel {
     const writes: Promise<void>[] = []
     let stored = 0
     let rejected = 0
+    let deferred = 0
     let duplicates = 0
     let missing: readonly Bytes[] = []
     let next = this.log.add(records.slice(0, INGEST_PIECE))
@@ -104,12 +108,15 @@ export class StoredChannel {
       written.catch(() => undefined)
       writes.push(written)
       stored += result.added.length
-      rejected += result.rejected.length
+      for (const refusal of result.rejected) {
+        if (FULL.has(refusal.reason)) deferred++
+        else rejected++
+      }
       duplicates += result.duplicates
       missing = result.missing
     }
     await Promise.all(writes)
-    return { stored, rejected, duplicates, missing }
+    return { stored, rejected, deferred, duplicates, missing }
   }
 
   /** The authority log changed: bans may hide or show events. */

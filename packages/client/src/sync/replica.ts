@@ -18,6 +18,11 @@ export interface IngestResult {
   readonly stored: number
   /** Records refused (bad bytes, bad signature, refused by the rules). */
   readonly rejected: number
+  /**
+   * Records set aside unjudged because a bounded waiting set is full (not a
+   * verdict on the record or its sender: offer it again later). @default 0
+   */
+  readonly deferred?: number
   /** Records already stored, waiting or held. */
   readonly duplicates: number
   /** Ids the log waits for (parents, delete targets) that it does not have: fetch these next. */
