@@ -5,14 +5,13 @@
 // already stored there (a restart rejoins them all) and the rooms of `--archive` invites,
 // joined once with the daemon's own identity (made on first use, named "Archiver").
 
-import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   joinRoomByInvite, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions
 } from '@hearth/client'
 import { Libp2pRoomNetwork, type HearthNode } from '@hearth/net'
 import { equalBytes, formatRoomId, parseInvite, toHex, type Bytes, type Invite, type Keypair } from '@hearth/protocol'
-import { CLIENT_DB_FILE, LocalState } from './commands/local-state.ts'
+import { CLIENT_DB_FILE, exists, LocalState } from './commands/local-state.ts'
 import { ConfigError } from './errors.ts'
 import { eventKey, roomEvent, type ArchivePhase, type ArchiveSource, type RoomEvent } from './archiver-report.ts'
 
@@ -304,13 +303,4 @@ async function within(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, ms) })])
   clearTimeout(timer)
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
 }

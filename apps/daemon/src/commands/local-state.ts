@@ -147,7 +147,8 @@ function noIdentity(dataDir: string): NoLocalIdentityError {
   )
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether something is at `path`. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path)
     return true

@@ -27,7 +27,7 @@ export function profileFieldsFrom(args: ParsedArgs, base: ProfileFields): Profil
 const setCommand: CommandSpec = {
   name: 'profile set',
   summary: 'Change your name, status or about text (signs a new profile version)',
-  description: 'Fields not given keep their value; an empty --status "" or --about "" removes it.\nThe new version reaches peers with your next messages and sync.',
+  description: 'Fields not given keep their value; an empty --status "" or --about "" removes it.\nThe new version is stored on this machine; publishing profiles to peers is not built yet.',
   options: [
     { name: 'name', type: 'string', value: '<name>', help: 'Display name (up to 64 bytes)' },
     { name: 'status', type: 'string', value: '<text>', help: 'Status line (up to 128 bytes, one line)' },
