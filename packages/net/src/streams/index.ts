@@ -1,6 +1,5 @@
 /** Sync and blob conversations over libp2p streams (PROTOCOL.md §10.7). */
 export * from './errors.ts'
-export * from './clock.ts'
 export * from './frame-codec.ts'
 export * from './message-stream.ts'
 export * from './conversation-slots.ts'

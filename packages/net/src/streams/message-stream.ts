@@ -21,22 +21,18 @@
  */
 import type { Stream } from '@libp2p/interface'
 import { encodeFrame, FrameDecoder } from './frame-codec.ts'
-import { realTimeClock, type StreamClock } from './clock.ts'
+import { systemClock, type Clock, type MessageStream } from '@hearth/client'
 import { StreamClosedError, StreamTimeoutError } from './errors.ts'
 
-/** One end of an ordered, reliable stream of whole messages (structurally the client's `MessageStream`). */
-export interface MessageStream {
-  send(message: Uint8Array): void | Promise<void>
-  receive(): Promise<Uint8Array | undefined>
-  close(): void
-}
+/** The client's whole-message stream port, which {@link FramedStream} implements on libp2p. */
+export type { MessageStream }
 
 /** Options of {@link FramedStream}. */
 export interface FramedStreamOptions {
   /** Largest message accepted or sent, in bytes (the frame body; the prefix is extra). */
   readonly maxFrameBytes: number
-  /** @default realTimeClock */
-  readonly clock?: StreamClock
+  /** @default systemClock */
+  readonly clock?: Clock
   /** Longest wait for one message in `receive`. @default no limit (the engines time their own requests) */
   readonly receiveTimeoutMs?: number
   /** Longest wait for the peer to make room for what we send (back-pressure). @default 15000 */
@@ -56,7 +52,7 @@ interface Waiter {
 export class FramedStream implements MessageStream {
   readonly #stream: Stream
   readonly #decoder: FrameDecoder
-  readonly #clock: StreamClock
+  readonly #clock: Clock
   readonly #receiveTimeoutMs: number | undefined
   readonly #drainTimeoutMs: number
   readonly #closeGraceMs: number
@@ -75,7 +71,7 @@ export class FramedStream implements MessageStream {
   constructor(stream: Stream, options: FramedStreamOptions) {
     this.#stream = stream
     this.#decoder = new FrameDecoder(options.maxFrameBytes)
-    this.#clock = options.clock ?? realTimeClock
+    this.#clock = options.clock ?? systemClock
     this.#receiveTimeoutMs = options.receiveTimeoutMs
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 15_000
     this.#closeGraceMs = options.closeGraceMs ?? 5000

@@ -6,7 +6,7 @@
  * and ends the conversations being served.
  */
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
-import { realTimeClock, type StreamClock } from './clock.ts'
+import { systemClock, type Clock } from '@hearth/client'
 import { ConversationSlots, type ConversationLimits } from './conversation-slots.ts'
 import { FramedStream } from './message-stream.ts'
 import { StreamClosedError } from './errors.ts'
@@ -21,8 +21,8 @@ export interface StreamNode {
 
 /** Options of a served protocol. */
 export interface ServeOptions extends Partial<ConversationLimits> {
-  /** @default realTimeClock */
-  readonly clock?: StreamClock
+  /** @default systemClock */
+  readonly clock?: Clock
   /** Longest wait for the initiator's next message; then the stream is aborted. @default per protocol */
   readonly idleTimeoutMs?: number
   /** Longest wait for the initiator to take what we send. @default 15000 */
@@ -52,8 +52,8 @@ export interface StreamPeer<S = FramedStream> {
 
 /** Options of dialling a protocol. */
 export interface DialOptions {
-  /** @default realTimeClock */
-  readonly clock?: StreamClock
+  /** @default systemClock */
+  readonly clock?: Clock
   /** Give up opening after this long. @default 15000 */
   readonly openTimeoutMs?: number
   /** Longest wait for one message. @default none: the engines time their own requests */
@@ -81,7 +81,7 @@ export async function serveProtocol(node: StreamNode, spec: ProtocolSpec, option
     maxPerPeer: options.maxPerPeer ?? spec.defaults.maxPerPeer,
     maxTotal: options.maxTotal ?? spec.defaults.maxTotal
   })
-  const clock = options.clock ?? realTimeClock
+  const clock = options.clock ?? systemClock
   const active = new Set<FramedStream>()
   let stopped = false
 
@@ -139,7 +139,7 @@ export async function serveProtocol(node: StreamNode, spec: ProtocolSpec, option
 
 /** Dial `peer` on `protocol` and wrap the stream. */
 export async function dialProtocol(node: StreamNode, peer: PeerId, protocol: string, maxFrameBytes: number, options: DialOptions = {}): Promise<FramedStream> {
-  const clock = options.clock ?? realTimeClock
+  const clock = options.clock ?? systemClock
   const controller = new AbortController()
   const timer = clock.after(options.openTimeoutMs ?? 15_000)
   void timer.promise.then(() => { controller.abort(new Error(`opening ${protocol} timed out`)) })

@@ -3,8 +3,8 @@
  * `/hearth/sync/1.0.0`, one conversation per stream, each message one frame
  * of at most 1,048,576 bytes.
  *
- * @hearth/net does not depend on @hearth/client (ARCHITECTURE.md: net
- * implements ports; apps compose), so the responder is passed in:
+ * The responder is passed in (net implements the client's ports and imports
+ * their types, not the engines; apps compose):
  *
  *     await handleSync(node, (stream) => serveSyncConversation(stream, lookup))
  *     const report = await syncRoom(replica, peers.map((p) => syncPeerOf(node, p)))
