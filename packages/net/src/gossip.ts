@@ -21,6 +21,7 @@ import type { GossipSub } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { PeerId } from '@libp2p/interface'
+import type { GossipVerdict } from '@hearth/client'
 import {
   parseRoomTopic,
   ProtocolError,
@@ -37,8 +38,8 @@ import { roomTopicScoreParams } from './gossip-scoring.ts'
 import { PeerPenalties, RateLimiter, type RateLimit } from './rate-limit.ts'
 import { ValidationQueue, ValidationQueueFullError } from './validation-queue.ts'
 
-/** A checker's answer, as GossipSub understands it. */
-export type GossipVerdict = 'accept' | 'reject' | 'ignore'
+/** A checker's answer, as GossipSub understands it: the client's gossip verdict. */
+export type { GossipVerdict }
 
 /** Who a message came from. */
 export interface GossipOrigin {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthorityLog,
+  AuthorityRejectedError,
   createGenesis,
   createSignal,
   encodeSignal,
@@ -19,11 +20,11 @@ import {
   signAuthorityEntry,
   toHex,
   utf8,
+  type AddResult,
   type Genesis,
   type Verified
 } from '@hearth/protocol'
 import {
-  authorityVerdict,
   createHearthNode,
   HEARTH_SCORE_THRESHOLDS,
   loopbackTestConfig,
@@ -35,6 +36,17 @@ import {
 import { dial, scoreOf, startSwarm, stopAll, waitFor } from './support.ts'
 
 const N = 20
+
+/**
+ * The verdict of a test store that feeds one entry to its authority log (the
+ * product's mapping is the client's GossipIngest over a RoomStore): broken →
+ * reject, stored → accept, anything else (duplicate, waiting) → ignore.
+ */
+function authorityVerdict(result: AddResult): GossipVerdict {
+  const broken = result.invalid.filter((e) => !(e instanceof AuthorityRejectedError && e.reason === 'duplicate'))
+  if (broken.length > 0) return 'reject'
+  return result.added.length > 0 ? 'accept' : 'ignore'
+}
 
 function seed(label: string): Uint8Array {
   return sha256(utf8(`hearth/net-gossip-test/${label}`))
