@@ -1,15 +1,6 @@
 // Errors of the headless-client commands, one class per condition, matched by `err.name`.
 // Each is caused by the user's input or this device's state; the CLI prints its message.
-
-/** The data directory has no identity yet (or none readable). */
-export class NoLocalIdentityError extends Error {
-  override name = 'NoLocalIdentityError'
-}
-
-/** An identity exists and the command would replace it without --force. */
-export class IdentityPresentError extends Error {
-  override name = 'IdentityPresentError'
-}
+// (No identity / one already there: the client's NoIdentityError and IdentityExistsError.)
 
 /** A room or channel named on the command line is not stored here, or the name is ambiguous. */
 export class NotFoundError extends Error {

@@ -3,12 +3,12 @@
 // `.hearthkey` files the web app writes and restores (PROTOCOL.md §3.5).
 
 import { hostname } from 'node:os'
-import type { Identity } from '@hearth/client'
+import { IdentityExistsError, type Identity } from '@hearth/client'
 import { backupIdentity, createProfile, equalBytes, generateKeypair, formatUserId, importBackup, ProtocolError, WrongPassphraseError } from '@hearth/protocol'
 import { UsageError } from '../errors.ts'
 import { openBackupOutput, PASSPHRASE_OPTIONS, readBackupFile, readPassphrase } from './backup-file.ts'
 import type { CommandGroup, CommandSpec } from './command.ts'
-import { FileError, IdentityPresentError } from './errors.ts'
+import { FileError } from './errors.ts'
 import type { LocalState } from './local-state.ts'
 import { profileFieldsFrom } from './profile.ts'
 import { withLocalState } from './session.ts'
@@ -48,7 +48,7 @@ const newCommand: CommandSpec = {
       const previous = state.vault.identity
       if (previous !== undefined) {
         if (!ctx.args.flag('force')) {
-          throw new IdentityPresentError(`${state.dataDir} already has the identity ${previous.userId} (${previous.profile.name}); pass --force to replace it`)
+          throw new IdentityExistsError(`${state.dataDir} already has the identity ${previous.userId} (${previous.profile.name}); pass --force to replace it`)
         }
         ctx.out.note(`Replacing ${previous.userId} (${previous.profile.name}); ${previous.backedUpAt === undefined ? 'it was never backed up and is gone for good' : 'restore it from its backup if you need it again'}.`)
         await state.vault.forget()
@@ -129,7 +129,7 @@ const importCommand: CommandSpec = {
       const present = state.vault.identity
       if (present !== undefined && !equalBytes(present.publicKey, owner)) {
         if (!ctx.args.flag('force')) {
-          throw new IdentityPresentError(`${state.dataDir} has a different identity, ${present.userId} (${present.profile.name}); the backup is of ${formatUserId(owner)}. Pass --force to replace it`)
+          throw new IdentityExistsError(`${state.dataDir} has a different identity, ${present.userId} (${present.profile.name}); the backup is of ${formatUserId(owner)}. Pass --force to replace it`)
         }
       }
       const replace = present !== undefined && !equalBytes(present.publicKey, owner)

@@ -6,13 +6,12 @@
 import { chmod, mkdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { IdentityVault, RoomStore, type Identity } from '@hearth/client'
+import { IdentityVault, NoIdentityError, RoomStore, type Identity } from '@hearth/client'
 import type { Keypair } from '@hearth/protocol'
 import { SqliteStorageAdapter } from '@hearth/store-sqlite'
 import type { CliIo } from '../cli.ts'
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, loadConfigFile, parsePort, type ServeConfigInput } from '../config.ts'
 import type { ParsedArgs } from './command.ts'
-import { NoLocalIdentityError } from './errors.ts'
 import { resolveRoomRef } from './room-ref.ts'
 
 /** The SQLite file in the data directory holding the identity and every room's logs. */
@@ -105,7 +104,7 @@ export class LocalState {
     }
   }
 
-  /** The identity, or a {@link NoLocalIdentityError} saying how to make one. */
+  /** The identity, or a {@link NoIdentityError} saying how to make one. */
   requireIdentity(): LocalIdentity {
     const identity = this.vault.identity
     if (identity === undefined) throw noIdentity(this.dataDir)
@@ -141,8 +140,8 @@ export class LocalState {
   }
 }
 
-function noIdentity(dataDir: string): NoLocalIdentityError {
-  return new NoLocalIdentityError(
+function noIdentity(dataDir: string): NoIdentityError {
+  return new NoIdentityError(
     `no Hearth identity in ${dataDir} yet: create one with "hearth identity new --name <name>" or "hearth identity import <file>"`
   )
 }
