@@ -9,15 +9,12 @@
  * otherwise rebuilt on the next read after a change.
  */
 import {
-  authorityWitness, ChannelLog, ChannelView, MAX_CHANNEL_HELD, MAX_CHANNEL_PENDING, toHex, visibleEvents,
+  authorityWitness, ChannelLog, ChannelView, isSetFull, MAX_CHANNEL_HELD, MAX_CHANNEL_PENDING, toHex, visibleEvents,
   type AuthorityLog, type Bytes, type ChannelAcceptHook, type ChannelEventNode, type KeyPath, type StorageChunk
 } from '@hearth/protocol'
 import type { IngestResult } from '../sync/replica.ts'
 import { KeyIndex } from './key-index.ts'
 import { recordKey } from './room-layout.ts'
-
-/** Refusals that are not verdicts: a bounded set was full (§7.3). */
-const FULL: ReadonlySet<string> = new Set(['pending-full', 'held-full', 'quarantine-full'])
 
 /** Records per pipelined piece of an ingest. */
 export const INGEST_PIECE = 256
@@ -109,7 +106,7 @@ export class StoredChannel {
       writes.push(written)
       stored += result.added.length
       for (const refusal of result.rejected) {
-        if (FULL.has(refusal.reason)) deferred++
+        if (isSetFull(refusal.reason)) deferred++
         else rejected++
       }
       duplicates += result.duplicates

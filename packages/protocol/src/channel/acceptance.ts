@@ -30,6 +30,11 @@ export type ChannelRejectReason =
   // the acceptance hook
   | Exclude<AcceptRefusal, 'unknown-authority' | 'quarantine'>
 
+/** Whether a refusal is only a full bounded set (not a verdict on the event or its sender: offer it again later). */
+export function isSetFull(reason: ChannelRejectReason): boolean {
+  return reason === 'pending-full' || reason === 'held-full' || reason === 'quarantine-full'
+}
+
 /** An event was refused and is not stored; `reason` says why. */
 export class ChannelRejectedError extends ReasonedProtocolError<ChannelRejectReason> {
   override readonly name = 'ChannelRejectedError'
