@@ -4,7 +4,7 @@
  * {@link BlobPeerDroppedError} with its reason.
  */
 import { decodeBlobMessage, encodeBlobMessage, ProtocolError, type BlobMessage, type BlobMessageType } from '@hearth/protocol'
-import type { Clock } from '../transport/clock.ts'
+import { withTimeout, type Clock } from '../transport/clock.ts'
 import { BlobPeerDroppedError } from './errors.ts'
 import type { MessageStream } from '../transport/message-stream.ts'
 
@@ -40,14 +40,11 @@ export class PeerLink {
 
   /** The next message, which must be one of `expected`. */
   async receive<T extends BlobMessageType>(expected: readonly T[]): Promise<Extract<BlobMessage, { readonly type: T }>> {
-    const timer = this.#clock.after(this.#timeoutMs)
     let bytes: Uint8Array | undefined | 'timeout'
     try {
-      bytes = await Promise.race([this.#stream.receive(), this.#closed, timer.promise.then(() => 'timeout' as const)])
+      bytes = await withTimeout(Promise.race([this.#stream.receive(), this.#closed]), this.#clock, this.#timeoutMs)
     } catch (err) {
       throw this.drop('disconnected', 'the stream failed', err)
-    } finally {
-      timer.cancel()
     }
     if (bytes === 'timeout') throw this.drop('timeout', `no answer within ${this.#timeoutMs} ms`)
     if (bytes === undefined) throw this.drop('disconnected', 'the stream ended')

@@ -9,7 +9,7 @@ import { decodeSyncWire, encodeSyncWire, ProtocolError, type SyncWireMessage } f
 import { SyncPeerError, type SyncPeerFailure } from './errors.ts'
 import type { SyncPeer } from './sync-peer.ts'
 import type { MessageStream } from '../transport/message-stream.ts'
-import type { Clock } from '../transport/clock.ts'
+import { withTimeout, type Clock } from '../transport/clock.ts'
 
 /** Traffic of one conversation, both directions. */
 export interface LinkStats {
@@ -108,15 +108,5 @@ export class PeerLink {
     if (this.#failure !== undefined) throw this.#failure
     if (this.#stream === undefined) throw new Error('a link without a stream has failed')
     return this.#stream
-  }
-}
-
-/** `promise`'s value, or 'timeout' if the timer fires first. */
-async function withTimeout<T>(promise: Promise<T>, clock: Clock, ms: number): Promise<T | 'timeout'> {
-  const timer = clock.after(ms)
-  try {
-    return await Promise.race([promise, timer.promise.then(() => 'timeout' as const)])
-  } finally {
-    timer.cancel()
   }
 }

@@ -29,6 +29,16 @@ export const systemClock: Clock = {
   }
 }
 
+/** `promise`'s value, or `'timeout'` if `clock` reaches `ms` first (the timer is cancelled either way). */
+export async function withTimeout<T>(promise: Promise<T>, clock: Clock, ms: number): Promise<T | 'timeout'> {
+  const timer = clock.after(ms)
+  try {
+    return await Promise.race([promise, timer.promise.then(() => 'timeout' as const)])
+  } finally {
+    timer.cancel()
+  }
+}
+
 /** Timers that never fire. */
 export const neverClock: Clock = {
   after: () => ({ promise: new Promise<void>(() => undefined), cancel: () => undefined })
