@@ -1,6 +1,7 @@
 // `hearth serve` as a real process on 127.0.0.1: it prints its multiaddrs, a libp2p test node
 // dials them (ping, identify), /hearth-config.json lists a WebSocket address a browser-profile
-// node can dial, SIGTERM exits 0 and writes the peer cache, and a restart keeps the peer id.
+// node can dial, SIGTERM exits 0 and writes the peer cache, a restart keeps the peer id, and a
+// second daemon on the same data directory refuses to start.
 
 import { createHearthNode, HEARTH_KAD_PROTOCOL, loopbackTestConfig, type HearthNode } from '@hearth/net'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -96,5 +97,13 @@ it('is a libp2p node others can dial; it keeps its peer id and writes its peer c
 
   const again = await startServe()
   expect(again.listening.peerId).toBe(peerId)
+
+  // A second daemon on the same data directory refuses to start and names the first.
+  const args = ['serve', '--json', '--port', '0', '--tcp-port', '0', '--ws-port', '0']
+  const second = spawnJsonChild([CLI, ...args, '--data-dir', fixture.dataDir, '--web-dir', fixture.webDir])
+  children.push(second)
+  expect(await second.exited).toBe(1)
+  const refusal = await second.lines.next()
+  expect(`${String(refusal.value)} ${second.stderr()}`).toContain(`Another hearth serve (pid ${again.child.pid ?? ''})`)
   await stop(again, 'SIGINT')
 }, 30_000)

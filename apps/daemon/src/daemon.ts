@@ -2,9 +2,11 @@
 // archiver on it, started together (cheap checks first: web app built, HTTP port free) and
 // stopped together — the archiver's sessions leave and its stores close before the node stops.
 
+import { mkdir } from 'node:fs/promises'
 import { browserBootstrap } from './addresses.ts'
 import { Archiver } from './archiver.ts'
 import type { ServeConfig } from './config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
 import { startNetwork, type DaemonNetwork, type StartNetworkOptions } from './network.ts'
 import { serve, type RunningServer } from './serve.ts'
 
@@ -24,7 +26,7 @@ export interface RunningDaemon {
   multiaddrs(): string[]
   /** What /hearth-config.json lists as `bootstrap` for a page opened on this machine. */
   bootstrap(): string[]
-  /** Stop the archiver (leaving every room, closing its stores), then the HTTP server and the node (writing the peer cache). Idempotent. */
+  /** Stop the archiver (leaving every room, closing its stores), then the HTTP server and the node (writing the peer cache), and release the data directory. Idempotent. */
   close(): Promise<void>
 }
 
@@ -37,20 +39,30 @@ export type StartDaemonOptions = StartNetworkOptions
  * On failure nothing is left running.
  */
 export async function startDaemon(config: ServeConfig, options: StartDaemonOptions = {}): Promise<RunningDaemon> {
+  // The data dir holds the daemon's private key: keep it to this user. One daemon per directory.
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+  const lock = await lockDataDir(config.dataDir)
   let network: DaemonNetwork | undefined
-  const server: RunningServer = await serve({
-    host: config.host,
-    port: config.port,
-    dataDir: config.dataDir,
-    webDir: config.webDir,
-    bootstrap: ({ host }) => (network === undefined ? [] : browserBootstrap(network.multiaddrs(), host))
-  })
+  let server: RunningServer
+  try {
+    server = await serve({
+      host: config.host,
+      port: config.port,
+      dataDir: config.dataDir,
+      webDir: config.webDir,
+      bootstrap: ({ host }) => (network === undefined ? [] : browserBootstrap(network.multiaddrs(), host))
+    })
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
   let archiver: Archiver
   try {
     network = await startNetwork(config, options)
     archiver = await Archiver.open({ node: network.node, dataDir: config.dataDir, invites: config.archive })
   } catch (error) {
     await Promise.allSettled([network?.stop(), server.close()])
+    await lock.release()
     throw error
   }
   const net = network
@@ -67,6 +79,7 @@ export async function startDaemon(config: ServeConfig, options: StartDaemonOptio
       closing ??= (async () => {
         const left = await Promise.allSettled([archiver.close()])
         const results = [...left, ...await Promise.allSettled([net.stop(), server.close()])]
+        await lock.release()
         const failed = results.find((result) => result.status === 'rejected')
         if (failed !== undefined) throw failed.reason
       })()

@@ -29,3 +29,8 @@ export class NodeKeyError extends Error {
 export class NetworkStartError extends Error {
   override name = 'NetworkStartError'
 }
+
+/** Another `hearth serve` holds the data directory. */
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError'
+}
