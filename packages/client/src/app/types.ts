@@ -165,6 +165,8 @@ export interface RoomConnection {
   readonly relayed: number
   /** Whether an always-on archiver (a daemon, by its peer id from the config or the invite) is connected in the room. */
   readonly archiverReachable: boolean
+  /** Whether a daemon said it archives this room (the app asks the bootstrap daemons when a room is created or joined). */
+  readonly archived: boolean
   /** The running (or last) sync: records stored so far per log and in total. */
   readonly sync?: { readonly running: boolean; readonly stored: number; readonly rejected: number; readonly peers: number; readonly complete?: boolean }
   readonly lastError?: SessionError
@@ -328,5 +330,19 @@ export interface AppNetwork {
   isArchiver(peerId: string): boolean
   /** Addresses to put in invites: how others can reach us or our daemon (multiaddrs with /p2p/). */
   inviteAddresses(): readonly string[]
+  /**
+   * Ask the always-on daemons (the bootstrap peers) to archive a room, by
+   * handing them an invite link to it (PROTOCOL.md §10.9). Resolves with one
+   * answer per daemon asked; never rejects for a daemon's refusal or absence.
+   */
+  requestArchive(invite: string): Promise<readonly ArchiveAnswer[]>
   stop(): Promise<void>
+}
+
+/** A daemon's answer to an archive request. */
+export interface ArchiveAnswer {
+  readonly peer: string
+  /** `archiving`: it keeps the room (already, or from now on); otherwise why not. */
+  readonly status: 'archiving' | 'refused' | 'unreachable'
+  readonly message?: string
 }
