@@ -4,7 +4,7 @@
  * current heads and ingest them there, as an author's own client would.
  */
 import {
-  signAuthorityEntry, signChannelEvent, type Action, type Bytes, type EventBody, type Genesis, type Keypair, type Verified
+  createProfile, encodeProfile, signAuthorityEntry, signChannelEvent, type Action, type Bytes, type EventBody, type Genesis, type Keypair, type Verified
 } from '@hearth/protocol'
 import { channelId, key, makeGenesis } from '../../protocol/src/authority/test-support.ts'
 import type { LogRef } from '../src/sync/replica.ts'
@@ -31,6 +31,14 @@ export async function roomFixture(label: string, memberCount: number, channelCou
 
 export const AUTHORITY: LogRef = { kind: 'authority' }
 export const channelLog = (channel: Bytes): LogRef => ({ kind: 'channel', channel })
+export const PROFILES: LogRef = { kind: 'profiles' }
+
+/** Sign a profile version of `kp` and ingest it. Returns its bytes (stored or not: see the replica's profile set). */
+export async function writeProfile(replica: TestReplica, kp: Keypair, name: string, seq: number, updated: number): Promise<Uint8Array> {
+  const bytes = encodeProfile(await createProfile(kp, { name }, seq, updated))
+  await replica.ingest(PROFILES, [bytes])
+  return bytes
+}
 
 /** Sign `act` by `kp` on the replica's authority heads and ingest it there. Returns the bytes (stored, or refused at its place). */
 export async function writeEntry(replica: TestReplica, kp: Keypair, act: Action, at: number): Promise<Uint8Array> {

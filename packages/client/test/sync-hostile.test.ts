@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
-  decodeChannelEvent, decodeSyncWire, encodeSyncMessage, encodeSyncWire, INFINITY_BOUND, MemoryReconcileStore, recordId, sha256, toHex,
+  createProfile, decodeChannelEvent, decodeSyncWire, encodeCanonical, encodeProfile, encodeSyncMessage, encodeSyncWire, INFINITY_BOUND, MemoryReconcileStore,
+  recordId, sha256, toHex,
   type Bytes, type ItemKey, type RangeSummary, type ReconcileStore, type SyncBound, type SyncWireMessage
 } from '@hearth/protocol'
 import { flipSignatureBit } from '../../protocol/src/channel/test-support.ts'
@@ -19,14 +20,15 @@ import { neverClock, type Clock } from '../src/transport/clock.ts'
 import type { LogRef, SyncReplica } from '../src/sync/replica.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
 import { duplexPair, turns } from './sim-network.ts'
-import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost } from './room-fixture.ts'
+import { AUTHORITY, channelLog, PROFILES, roomFixture, setUpRoom, writePost, writeProfile, type RoomFixture } from './room-fixture.ts'
 
-async function honestRoom(label: string, posts: number): Promise<{ honest: TestReplica; fresh: () => Promise<TestReplica> }> {
+async function honestRoom(label: string, posts: number): Promise<{ honest: TestReplica; fresh: () => Promise<TestReplica>; room: RoomFixture }> {
   const room = await roomFixture(label, 3, 1)
   const honest = await createTestReplica(room.genesis)
   await setUpRoom(honest, room)
+  for (const [i, kp] of [room.owner, ...room.members].entries()) await writeProfile(honest, kp, `person ${i}`, 1, 8_000 + i)
   for (let i = 0; i < posts; i++) await writePost(honest, room.members[i % 3]!, room.channels[0]!, `p${i}`, 9_000 + i)
-  return { honest, fresh: () => createTestReplica(room.genesis) }
+  return { honest, fresh: () => createTestReplica(room.genesis), room }
 }
 
 /** A peer serving `replica`, its answers passed through `tamper` (which may replace them). */
@@ -97,6 +99,7 @@ const options: SyncRoomOptions = { clock: neverClock, batch: 32 }
 
 async function expectHonestResult(joiner: TestReplica, honest: TestReplica): Promise<void> {
   expect(joiner.storedIds(AUTHORITY)).toEqual(honest.storedIds(AUTHORITY))
+  expect(joiner.storedIds(PROFILES)).toEqual(honest.storedIds(PROFILES))
   for (const c of honest.channels()) expect(joiner.storedIds(channelLog(c))).toEqual(honest.storedIds(channelLog(c)))
   await Promise.resolve()
 }
@@ -168,6 +171,35 @@ describe('a joiner facing hostile peers', () => {
     }
   })
 
+  it('profiles: forged ones drop the peer (bad-record); one replaced since the peer\'s snapshot is not withheld', async () => {
+    const { honest, fresh, room } = await honestRoom('profiles', 5)
+    // A forger: the honest profile keys' places taken by profiles with broken signatures.
+    const forgedBytes = (await honest.records(PROFILES, honest.storedIds(PROFILES).map(fromHexId))).map(flipSignatureBit)
+    const forgedKeys = forgedBytes.map((b, i): ItemKey => ({ lamport: 8_000 + i, id: recordId(b) }))
+    const forger: SyncReplica = {
+      ...withStores(honest, (real, log) => (log.kind === 'profiles' ? MemoryReconcileStore.from(forgedKeys) : real)),
+      records: (log, ids) => (log.kind === 'profiles' ? Promise.resolve(forgedBytes.filter((b) => ids.some((id) => toHex(id) === toHex(recordId(b))))) : honest.records(log, ids))
+    }
+    const joiner = await fresh()
+    const report = await syncRoom(joiner, [peer('forger', forger), peer('honest', honest)], options)
+    await expectHonestResult(joiner, honest)
+    expect(report.complete).toBe(true)
+    expect(report.peers[0]!.failure?.reason).toBe('bad-record')
+    expect(report.logs.find((l) => l.log.kind === 'profiles')?.rejected).toBeGreaterThan(0)
+
+    // A peer whose first snapshot still lists a version it has replaced since: asked for it, it sends nothing — no fault.
+    const replaced = await createProfile(room.members[0]!, { name: 'replaced' }, 0, 1)
+    let opened = 0
+    const racing = withStores(honest, (real, log) =>
+      log.kind === 'profiles' && opened++ === 0 ? MemoryReconcileStore.from([...real.itemsIn({ lamport: 0, prefix: new Uint8Array(0) }, INFINITY_BOUND, 100), { lamport: 1, id: recordId(encodeProfile(replaced)) }]) : real)
+    const second = await fresh()
+    const raced = await syncRoom(second, [peer('racing', racing)], options)
+    await expectHonestResult(second, honest)
+    expect(raced.peers[0]!.failure).toBeUndefined()
+    expect(raced.complete).toBe(true)
+    expect(raced.logs.find((l) => l.log.kind === 'profiles')).toMatchObject({ stored: 4, passes: 2, settled: true })
+  })
+
   it('a silent peer times out (injected timers) and the honest peer completes', async () => {
     const { honest, fresh } = await honestRoom('silent', 40)
     const silent: SyncPeer = { id: 'silent', open: () => Promise.resolve(duplexPair().a) }
@@ -210,6 +242,16 @@ describe('a responder facing a hostile initiator', () => {
     // An unknown channel refuses that request only; the conversation goes on.
     const unknownChannel = encodeSyncWire({ type: 'sync-open', room: honest.room, channel: new Uint8Array(16), rbsr: first })
     expect(await codes([unknownChannel, encodeSyncWire({ type: 'sync-open', room: honest.room, rbsr: first })])).toEqual(['unknown-log', 'sync-msg'])
+    // The profile set is served by log: "profiles"; a request naming a channel and a log, or another log, does not decode.
+    expect(await codes([encodeSyncWire({ type: 'sync-open', room: honest.room, log: 'profiles', rbsr: first })])).toEqual(['sync-msg'])
+    const profileIds = honest.storedIds(PROFILES).map(fromHexId).sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1))
+    const fetched = (await converse(honest, [encodeSyncWire({ type: 'sync-fetch', room: honest.room, log: 'profiles', ids: profileIds })])).answers[0]
+    expect(fetched).toMatchObject({ type: 'sync-records', upto: 4 })
+    expect(fetched?.type === 'sync-records' ? fetched.records.length : 0).toBe(4)
+    const both = encodeCanonical({ v: 1, t: 'sync-open', room: honest.room, channel: new Uint8Array(16), log: 'profiles', rbsr: first })
+    const other = encodeCanonical({ v: 1, t: 'sync-fetch', room: honest.room, log: 'events', ids: [new Uint8Array(32)] })
+    expect(await codes([both])).toEqual(['bad-message'])
+    expect(await codes([other])).toEqual(['bad-message'])
     // A message that breaks a reconciliation rule ends the conversation.
     const noProgress = encodeSyncWire({ type: 'sync-msg', rbsr: first })
     const opened = await codes([encodeSyncWire({ type: 'sync-open', room: honest.room, rbsr: first }), noProgress, noProgress])
@@ -238,9 +280,9 @@ async function forgedCopy(honest: TestReplica): Promise<SyncReplica> {
   })
   return {
     room: honest.room,
-    reconcileStore: (log) => (log.kind === 'authority' ? honest.reconcileStore(log) : MemoryReconcileStore.from(keys)),
+    reconcileStore: (log) => (log.kind !== 'channel' ? honest.reconcileStore(log) : MemoryReconcileStore.from(keys)),
     has: () => false,
-    records: (log, ids) => (log.kind === 'authority' ? honest.records(log, ids) : Promise.resolve(ids.flatMap((id) => forged.get(toHex(id)) ?? []))),
+    records: (log, ids) => (log.kind !== 'channel' ? honest.records(log, ids) : Promise.resolve(ids.flatMap((id) => forged.get(toHex(id)) ?? []))),
     ingest: () => Promise.reject(new Error('not used')),
     channels: () => honest.channels(),
     genesisRecord: () => honest.genesisRecord()

@@ -13,12 +13,16 @@ import type { SyncPeer } from '../src/sync/sync-peer.ts'
 import { createTestReplica, type TestReplica } from './test-replica.ts'
 import { duplexPair } from './sim-network.ts'
 import { neverClock } from '../src/transport/clock.ts'
-import { AUTHORITY, channelLog, roomFixture, setUpRoom, writePost, type RoomFixture } from './room-fixture.ts'
+import { AUTHORITY, channelLog, PROFILES, roomFixture, setUpRoom, writePost, writeProfile, type RoomFixture } from './room-fixture.ts'
 
-/** A replica holding the room set up and `posts` posts spread over its channels. */
+/** A replica holding the room set up, everyone's profile (the second version), and `posts` posts spread over its channels. */
 async function seeded(room: RoomFixture, posts: number): Promise<TestReplica> {
   const replica = await createTestReplica(room.genesis)
   await setUpRoom(replica, room)
+  for (const [i, kp] of [room.owner, ...room.members].entries()) {
+    await writeProfile(replica, kp, `person ${i}`, 1, 5_000 + i)
+    await writeProfile(replica, kp, `person ${i}, renamed`, 2, 6_000 + i)
+  }
   for (let i = 0; i < posts; i++) {
     const channel = room.channels[i % room.channels.length]!
     const author = room.members[i % room.members.length]!
@@ -31,6 +35,7 @@ async function seeded(room: RoomFixture, posts: number): Promise<TestReplica> {
 async function copyOf(source: TestReplica, room: RoomFixture): Promise<TestReplica> {
   const copy = await createTestReplica(room.genesis)
   await copy.ingest(AUTHORITY, await source.records(AUTHORITY, source.storedIds(AUTHORITY).map(hex)))
+  await copy.ingest(PROFILES, await source.records(PROFILES, source.storedIds(PROFILES).map(hex)))
   for (const channel of source.channels()) {
     await copy.ingest(channelLog(channel), await source.records(channelLog(channel), source.storedIds(channelLog(channel)).map(hex)))
   }
@@ -60,6 +65,8 @@ function peer(id: string, replica: TestReplica, counter?: Counter, breakAfter?: 
 
 const sameLogs = (a: TestReplica, b: TestReplica): void => {
   expect(a.storedIds(AUTHORITY)).toEqual(b.storedIds(AUTHORITY))
+  expect(a.storedIds(PROFILES)).toEqual(b.storedIds(PROFILES))
+  expect([...a.profiles().values()].map((p) => p.name).sort()).toEqual([...b.profiles().values()].map((p) => p.name).sort())
   expect(a.channels().length).toBe(b.channels().length)
   for (const channel of b.channels()) expect(a.storedIds(channelLog(channel))).toEqual(b.storedIds(channelLog(channel)))
 }
@@ -76,11 +83,14 @@ describe('syncRoom', () => {
     expect(report.peers.map((p) => p.failure)).toEqual([undefined, undefined])
     sameLogs(joiner, a)
     expect(report.logs[0]!.log).toEqual(AUTHORITY)
-    expect(report.logs.map((l) => l.stored)).toEqual([7, 200, 200, 200])
+    // The authority log, then the profile set (the creator's and the 4 members' newest), then each channel.
+    expect(report.logs[1]!.log).toEqual(PROFILES)
+    expect(report.logs.map((l) => l.stored)).toEqual([7, 5, 200, 200, 200])
+    expect([...joiner.profiles().values()].every((p) => p.seq === 2 && p.name.endsWith('renamed'))).toBe(true)
     // Both peers served fetches, and nothing was requested twice.
     expect(counters[0].fetches).toBeGreaterThan(0)
     expect(counters[1].fetches).toBeGreaterThan(0)
-    expect(counters[0].ids + counters[1].ids).toBe(607)
+    expect(counters[0].ids + counters[1].ids).toBe(612)
   })
 
   it('a second sync with nothing new costs one exchange per log and peer, and fetches nothing', async () => {
@@ -91,20 +101,20 @@ describe('syncRoom', () => {
     const report = await syncRoom(joiner, [peer('a', a, counter)], { clock: neverClock })
     expect(report.complete).toBe(true)
     expect(counter.fetches).toBe(0)
-    expect(counter.messages).toBe(3) // one sync-open per log
+    expect(counter.messages).toBe(4) // one sync-open per log: authority, profiles, two channels
   })
 
   it('resumes after an interruption without fetching again what it stored', async () => {
     const room = await roomFixture('resume', 3, 2)
     const source = await seeded(room, 1_000)
-    const total = source.storedIds(AUTHORITY).length + source.channels().reduce((n, c) => n + source.storedIds(channelLog(c)).length, 0)
+    const total = source.storedIds(AUTHORITY).length + source.storedIds(PROFILES).length + source.channels().reduce((n, c) => n + source.storedIds(channelLog(c)).length, 0)
     const joiner = await createTestReplica(room.genesis)
     // The conversation breaks after the responder's 12th message: mid-way through the first channel.
     const first: Counter = { fetches: 0, ids: 0, messages: 0 }
     const interrupted = await syncRoom(joiner, [peer('a', source, first, 12)], { clock: neverClock, batch: 50 })
     expect(interrupted.complete).toBe(false)
     expect(interrupted.peers[0]!.failure?.reason).toBe('closed')
-    const storedBefore = joiner.storedIds(AUTHORITY).length + joiner.channels().reduce((n, c) => n + joiner.storedIds(channelLog(c)).length, 0)
+    const storedBefore = joiner.storedIds(AUTHORITY).length + joiner.storedIds(PROFILES).length + joiner.channels().reduce((n, c) => n + joiner.storedIds(channelLog(c)).length, 0)
     expect(storedBefore).toBeGreaterThan(0)
     expect(storedBefore).toBeLessThan(total)
     const second: Counter = { fetches: 0, ids: 0, messages: 0 }

@@ -40,7 +40,9 @@ export const HEARTH_SCORE_THRESHOLDS: PeerScoreThresholds = {
 const KIND_WEIGHTS: Record<RoomTopicKind, { topicWeight: number; invalidWeight: number }> = {
   authority: { topicWeight: 1, invalidWeight: -20 },
   events: { topicWeight: 1, invalidWeight: -10 },
-  signals: { topicWeight: 0.5, invalidWeight: -20 }
+  signals: { topicWeight: 0.5, invalidWeight: -20 },
+  // Rare, like signals; an invalid profile is forged or malformed on purpose.
+  profiles: { topicWeight: 0.5, invalidWeight: -20 }
 }
 
 /** Score parameters of one room topic. */

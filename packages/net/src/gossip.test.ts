@@ -31,23 +31,25 @@ function message(topic: string, data: Uint8Array, from: PeerId): Message {
   return { type: 'signed', topic, data, from, sequenceNumber: 1n, signature: new Uint8Array(64), key: {} as never }
 }
 
-function handler(verdicts: Partial<Record<'authority' | 'events' | 'signals', GossipVerdict | Error>>, seen: string[] = []): RoomGossipHandler {
-  const answer = (kind: 'authority' | 'events' | 'signals'): GossipVerdict => {
+type Kind = 'authority' | 'events' | 'signals' | 'profiles'
+
+function handler(verdicts: Partial<Record<Kind, GossipVerdict | Error>>, seen: string[] = []): RoomGossipHandler {
+  const answer = (kind: Kind): GossipVerdict => {
     seen.push(kind)
     const v = verdicts[kind] ?? 'accept'
     if (v instanceof Error) throw v
     return v
   }
-  return { onAuthority: () => answer('authority'), onEvent: () => answer('events'), onSignal: () => answer('signals') }
+  return { onAuthority: () => answer('authority'), onEvent: () => answer('events'), onSignal: () => answer('signals'), onProfile: () => answer('profiles') }
 }
 
 describe('RoomGossip validation', () => {
-  it('joins three topics with validators and score parameters, and leaves them', () => {
+  it('joins four topics with validators and score parameters, and leaves them', () => {
     const pubsub = fakePubsub()
     const g = new RoomGossip({ libp2p: { services: { pubsub } }, penalties: new PeerPenalties() })
     g.join(room, handler({}))
     const all = roomTopics(room)
-    const topics = [all.authority, all.events, all.signals]
+    const topics = [all.authority, all.events, all.signals, all.profiles]
     expect([...pubsub.subscribed].sort()).toEqual([...topics].sort())
     for (const t of topics) {
       expect(pubsub.topicValidators.has(t)).toBe(true)
@@ -64,7 +66,7 @@ describe('RoomGossip validation', () => {
     const g = new RoomGossip({ libp2p: { services: { pubsub } }, penalties: new PeerPenalties() }, { onLocalError: (e) => localErrors.push(e), now: () => T0 })
     g.join(room, handler({ authority: 'reject', events: new InvalidSignatureError('forged') }))
     const from = await peer()
-    const validate = (kind: 'authority' | 'events' | 'signals', data: Uint8Array, via = from): Promise<TopicValidatorResult> =>
+    const validate = (kind: Kind, data: Uint8Array, via = from): Promise<TopicValidatorResult> =>
       Promise.resolve(pubsub.topicValidators.get(roomTopic(room, kind))!(via, message(roomTopic(room, kind), data, from)))
     expect(await validate('authority', utf8('x'))).toBe(TopicValidatorResult.Reject)
     expect(await validate('events', utf8('x'))).toBe(TopicValidatorResult.Reject)
@@ -74,6 +76,14 @@ describe('RoomGossip validation', () => {
     const signal = encodeSignal(await createSignal({ room, identity: member, body: { kind: 'presence', status: 'online' }, at: T0 }))
     expect(await validate('signals', signal)).toBe(TopicValidatorResult.Accept)
     expect(localErrors).toEqual([])
+    // Profiles go to the handler's onProfile; a handler without one ignores them (no penalty).
+    expect(await validate('profiles', utf8('x'))).toBe(TopicValidatorResult.Accept)
+    const noProfiles = fakePubsub()
+    const g3 = new RoomGossip({ libp2p: { services: { pubsub: noProfiles } }, penalties: new PeerPenalties() }, { now: () => T0 })
+    const full = handler({})
+    g3.join(room, { onAuthority: full.onAuthority.bind(full), onEvent: full.onEvent.bind(full), onSignal: full.onSignal.bind(full) })
+    const profiles = roomTopic(room, 'profiles')
+    expect(await noProfiles.topicValidators.get(profiles)!(from, message(profiles, utf8('x'), from))).toBe(TopicValidatorResult.Ignore)
 
     const g2pubsub = fakePubsub()
     const g2 = new RoomGossip({ libp2p: { services: { pubsub: g2pubsub } }, penalties: new PeerPenalties() }, { onLocalError: (e) => localErrors.push(e) })
@@ -93,7 +103,9 @@ describe('RoomGossip validation', () => {
     const pubsub = fakePubsub()
     const penalties = new PeerPenalties({ now: () => T0 })
     const seen: string[] = []
-    const limits = { authority: { burst: 2, perSecond: 1 }, events: { burst: 2, perSecond: 1 }, signals: { burst: 1, perSecond: 1 }, forwarderFactor: 2 }
+    const limits = {
+      authority: { burst: 2, perSecond: 1 }, events: { burst: 2, perSecond: 1 }, signals: { burst: 1, perSecond: 1 }, profiles: { burst: 1, perSecond: 1 }, forwarderFactor: 2
+    }
     const g = new RoomGossip({ libp2p: { services: { pubsub } }, penalties }, { limits, now: () => T0 })
     g.join(room, handler({}, seen))
     const topic = roomTopic(room, 'events')
@@ -109,12 +121,12 @@ describe('RoomGossip validation', () => {
     const sent = await Promise.all([1, 2, 3].map((i) => Promise.resolve(validate(direct, message(topic, utf8(`d${i}`), direct)))))
     expect(sent[2]).toBe(TopicValidatorResult.Ignore)
     expect(penalties.get(direct.toString())).toBe(1)
-    // A forwarder relaying many authors hits its own (larger) limit: burst (2+2+1)×2 = 10.
+    // A forwarder relaying many authors hits its own (larger) limit: burst (2+2+1+1)×2 = 12.
     const busy = await peer()
     const results = []
-    for (let i = 0; i < 12; i++) results.push(await validate(busy, message(topic, utf8(`b${i}`), await peer())))
-    expect(results.filter((r) => r === TopicValidatorResult.Accept)).toHaveLength(10)
+    for (let i = 0; i < 14; i++) results.push(await validate(busy, message(topic, utf8(`b${i}`), await peer())))
+    expect(results.filter((r) => r === TopicValidatorResult.Accept)).toHaveLength(12)
     expect(penalties.get(busy.toString())).toBe(2)
-    expect(seen.length).toBe(2 + 2 + 10)
+    expect(seen.length).toBe(2 + 2 + 12)
   })
 })

@@ -1,13 +1,13 @@
 /**
- * Room gossip (docs/drafts/network.md §10.4): each room has an authority, an
- * events and a signals topic. Every message passes a topic validator before
+ * Room gossip (PROTOCOL.md §10.4): each room has an authority, an events, a
+ * signals and a profiles topic. Every message passes a topic validator before
  * GossipSub delivers or forwards it:
  *
  * 1. the sender's rate limit (per author and per forwarding peer); excess is
  *    `ignore` (dropped, not forwarded) plus a penalty point for the
  *    forwarding peer, which lowers its GossipSub application score;
  * 2. the room's checker — the room store verifying and storing the record
- *    (`AuthorityLog.add`, `ChannelLog.add`), or for signals the protocol's
+ *    (`AuthorityLog.add`, `ChannelLog.add`, the profile set), or for signals the protocol's
  *    `validateSignal` and then the room's `onSignal`. Its verdict goes back to
  *    GossipSub: `reject` counts as an invalid message against the peer that
  *    sent it (P4, see gossip-scoring.ts), which graylists repeat offenders.
@@ -61,6 +61,8 @@ export interface RoomGossipHandler {
   onEvent(bytes: Uint8Array, origin: GossipOrigin): GossipVerdict | Promise<GossipVerdict>
   /** Called with signals that passed `validateSignal` (signature, room, freshness); e.g. check membership. */
   onSignal(signal: Verified<Signal>, origin: GossipOrigin): GossipVerdict | Promise<GossipVerdict>
+  /** Encoded profiles (§3.2) for the room's profile set. A handler without it ignores them. */
+  onProfile?(bytes: Uint8Array, origin: GossipOrigin): GossipVerdict | Promise<GossipVerdict>
 }
 
 /** Rate limits per topic kind, per author; each forwarding peer gets `forwarderFactor` times the sum. */
@@ -68,18 +70,21 @@ export interface GossipRateLimits {
   readonly authority: RateLimit
   readonly events: RateLimit
   readonly signals: RateLimit
+  readonly profiles: RateLimit
   readonly forwarderFactor: number
 }
 
-/** Default rate limits (docs/drafts/network.md §10.4.3). */
+/** Default rate limits (PROTOCOL.md §10.4.3). A peer publishes its profile rarely: on a change, to each room. */
 export const DEFAULT_GOSSIP_RATE_LIMITS: GossipRateLimits = {
   authority: { burst: 20, perSecond: 2 },
   events: { burst: 30, perSecond: 5 },
   signals: { burst: 10, perSecond: 1 },
+  profiles: { burst: 5, perSecond: 0.5 },
   forwarderFactor: 10
 }
 
-const PRIORITY: Record<RoomTopicKind, number> = { authority: 0, events: 1, signals: 2 }
+/** Lower first. Profiles last: they can wait, and a join checked before them makes their author known. */
+const PRIORITY: Record<RoomTopicKind, number> = { authority: 0, events: 1, signals: 2, profiles: 3 }
 
 /** What {@link RoomGossip} needs of a node. */
 export interface GossipHost {
@@ -129,13 +134,16 @@ export class RoomGossip {
     this.#penalties = host.penalties
     this.#now = opts.now ?? Date.now
     const limits = opts.limits ?? DEFAULT_GOSSIP_RATE_LIMITS
-    this.#authorLimits = { authority: new RateLimiter(limits.authority), events: new RateLimiter(limits.events), signals: new RateLimiter(limits.signals) }
-    const sum = (k: 'burst' | 'perSecond'): number => limits.authority[k] + limits.events[k] + limits.signals[k]
+    this.#authorLimits = {
+      authority: new RateLimiter(limits.authority), events: new RateLimiter(limits.events),
+      signals: new RateLimiter(limits.signals), profiles: new RateLimiter(limits.profiles)
+    }
+    const sum = (k: 'burst' | 'perSecond'): number => ROOM_TOPIC_KINDS.reduce((n, kind) => n + limits[kind][k], 0)
     this.#forwarderLimit = new RateLimiter({ burst: sum('burst') * limits.forwarderFactor, perSecond: sum('perSecond') * limits.forwarderFactor })
-    this.#queue = new ValidationQueue({ priorities: 3, concurrency: opts.concurrency ?? 4 })
+    this.#queue = new ValidationQueue({ priorities: ROOM_TOPIC_KINDS.length, concurrency: opts.concurrency ?? 4 })
   }
 
-  /** Subscribe to a room's three topics, with `handler` judging what arrives. */
+  /** Subscribe to a room's four topics, with `handler` judging what arrives. */
   join(roomId: Uint8Array, handler: RoomGossipHandler): void {
     const topics = scoreTopics(this.#pubsub)
     this.#rooms.set(toHex(roomId), { room: roomId, handler })
@@ -206,6 +214,8 @@ export class RoomGossip {
         return joined.handler.onEvent(data, origin)
       case 'signals':
         return joined.handler.onSignal(await validateSignal(data, joined.room, now), origin)
+      case 'profiles':
+        return joined.handler.onProfile?.(data, origin) ?? 'ignore'
     }
   }
 }

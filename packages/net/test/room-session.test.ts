@@ -4,18 +4,21 @@
  * always-on peer and three members:
  *
  * - a message published by one peer reaches all of them and is stored;
+ * - a member's signed profile published by one peer reaches all of them
+ *   by gossip on the room's profiles topic, and is stored in their profile sets;
  * - the moderator bans a member: its events citing the ban are rejected by
  *   every honest peer and stored by none; those citing pre-ban heads on a
  *   fork of its own are set aside unstored (§7.4.2) and shown nowhere;
  * - after the creator and the members have left, a late joiner bootstrapped
  *   only to the archiver finds the room in the DHT and syncs the full
- *   history (authority log and channels) from the archiver.
+ *   history (authority log, profile set and channels) from the archiver —
+ *   including the profile of a member who is offline by then.
  *
  * The three run in order on one swarm. Tests wait for conditions (generous
  * timeouts), never for fixed times.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recordId, signChannelEvent, toHex, type Bytes, type Keypair, type RoomTopicKind } from '@hearth/protocol'
+import { createProfile, encodeProfile, recordId, signChannelEvent, toHex, type Bytes, type Keypair, type RoomTopicKind } from '@hearth/protocol'
 import {
   RoomSession, serveSyncConversation, type GossipVerdict, type RoomSessionOptions, type RoomStore, type SyncProgress
 } from '@hearth/client'
@@ -133,6 +136,22 @@ describe('room sessions on libp2p', () => {
     for (const p of all) expect(session(p).state()).toMatchObject({ phase: 'live', direct: 4, relayed: 0 })
   }, 40_000)
 
+  it('a profile published by one peer reaches every other by gossip, and each stores it', async () => {
+    const all = [creator, archiver, ...members]
+    const author = room.members[1] as Keypair
+    const profile = await createProfile(author, { name: 'Member one', status: 'here', avatar: { mime: 'image/gif', data: new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]) } }, 2, 5_500)
+    const storedVia: string[] = []
+    const off = session(archiver).on('stored', (n) => { if (n.log.kind === 'profiles') storedVia.push(n.via) })
+    await session(members[1] as Peer).publishProfile(profile)
+    const id = toHex(recordId(encodeProfile(profile)))
+    await waitFor('every peer stores the profile', () => all.every((p) => session(p).store.profile(author.publicKey)?.name === 'Member one'), 30_000)
+    await waitFor('every other peer judged it on the profiles topic', () => all.filter((p) => p !== members[1]).every((p) =>
+      verdicts.some((v) => v.at === p.name && v.kind === 'profiles' && v.id === id && v.verdict === 'accept')), 30_000)
+    off()
+    expect(storedVia).toContain('gossip')
+    for (const p of all) expect(session(p).store.profile(author.publicKey)).toMatchObject({ seq: 2, status: 'here', avatar: { mime: 'image/gif' } })
+  }, 40_000)
+
   it('a banned member\'s events are dropped by every honest peer', async () => {
     const evil = room.members[2] as Keypair
     const banned = members[2] as Peer
@@ -214,7 +233,10 @@ describe('room sessions on libp2p', () => {
     // The join sync: the authority log first, then each channel; settled.
     const joined = progress.filter((p) => p.reason === 'join' && !p.running).at(-1)
     expect(joined).toMatchObject({ peers: 1, complete: true })
-    expect(joined?.logs.map((l) => l.log.kind)).toEqual(['authority', 'channel', 'channel'])
+    expect(joined?.logs.map((l) => l.log.kind)).toEqual(['authority', 'profiles', 'channel', 'channel'])
+    // The profile member 1 published while online came from the archiver: its author is offline now.
+    expect(mine.profile((room.members[1] as Keypair).publicKey)?.name).toBe('Member one')
+    expect(mine.storedIds({ kind: 'profiles' })).toEqual(theirs.storedIds({ kind: 'profiles' }))
     expect(joined?.logs[0]?.stored).toBe(theirs.storedIds({ kind: 'authority' }).length)
     expect(joiner.state().lastError).toBeUndefined()
   }, 40_000)

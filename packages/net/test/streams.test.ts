@@ -60,9 +60,9 @@ describe('sync over libp2p streams', () => {
     const report = await syncRoom(joiner, peers, { requestTimeoutMs: 10_000, batch: 16 })
     expect(report.peers.map((p) => p.failure)).toEqual([undefined, undefined])
     expect(report.complete).toBe(true)
-    // Authority first and in full (2 channels + 3 joins), then each channel: every event judged on arrival.
-    expect(report.logs.map((l) => l.log.kind)).toEqual(['authority', 'channel', 'channel'])
-    expect(report.logs.map((l) => l.stored)).toEqual([5, 60, 60])
+    // Authority first and in full (2 channels + 3 joins), then the profile set (empty here), then each channel: every event judged on arrival.
+    expect(report.logs.map((l) => l.log.kind)).toEqual(['authority', 'profiles', 'channel', 'channel'])
+    expect(report.logs.map((l) => l.stored)).toEqual([5, 0, 60, 60])
     sameLogs(joiner, seedA)
     // Both peers served records over their streams.
     expect(report.peers.every((p) => p.records > 0)).toBe(true)
@@ -70,8 +70,8 @@ describe('sync over libp2p streams', () => {
 
     const again = await syncRoom(joiner, peers, { requestTimeoutMs: 10_000 })
     expect(again.complete).toBe(true)
-    expect(again.logs.map((l) => l.stored)).toEqual([0, 0, 0])
-    expect(again.logs.map((l) => l.requested)).toEqual([0, 0, 0])
+    expect(again.logs.map((l) => l.stored)).toEqual([0, 0, 0, 0])
+    expect(again.logs.map((l) => l.requested)).toEqual([0, 0, 0, 0])
     expect(again.peers.map((p) => p.records)).toEqual([0, 0])
   })
 

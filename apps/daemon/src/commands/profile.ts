@@ -1,7 +1,10 @@
-// `hearth profile set`: publish a new signed version of the profile (PROTOCOL.md §3.2),
-// through the same IdentityVault the web app uses. Peers pick the newest by `seq`.
+// `hearth profile set`: sign a new version of the profile (PROTOCOL.md §3.2) through the same
+// IdentityVault the web app uses, and write it into the profile set of every room stored in
+// the data directory (offline): it reaches the rooms' peers with the next sync, as any record
+// does (a running `hearth serve` or archiver serves it). Peers keep the newest by `seq`.
 
-import type { ProfileFields } from '@hearth/protocol'
+import type { RoomStore } from '@hearth/client'
+import { encodeProfile, equalBytes, type Profile, type ProfileFields, type Verified } from '@hearth/protocol'
 import { UsageError } from '../errors.ts'
 import type { CommandGroup, CommandSpec, ParsedArgs } from './command.ts'
 import { identityJson } from './identity-json.ts'
@@ -27,7 +30,9 @@ export function profileFieldsFrom(args: ParsedArgs, base: ProfileFields): Profil
 const setCommand: CommandSpec = {
   name: 'profile set',
   summary: 'Change your name, status or about text (signs a new profile version)',
-  description: 'Fields not given keep their value; an empty --status "" or --about "" removes it.\nThe new version is stored on this machine; publishing profiles to peers is not built yet.',
+  description: 'Fields not given keep their value; an empty --status "" or --about "" removes it.\n' +
+    'The new version is stored with your identity and in every room on this machine you are part of;\n' +
+    "the rooms' peers get it at the next sync (when this machine, or an archiver holding it, is online).",
   options: [
     { name: 'name', type: 'string', value: '<name>', help: 'Display name (up to 64 bytes)' },
     { name: 'status', type: 'string', value: '<text>', help: 'Status line (up to 128 bytes, one line)' },
@@ -42,17 +47,34 @@ const setCommand: CommandSpec = {
       const { identity } = state.requireIdentity()
       const updated = await state.vault.updateProfile(profileFieldsFrom(ctx.args, identity.profile))
       const { profile } = updated
+      const rooms = await writeIntoRooms(await state.rooms(), profile)
       ctx.out.result(
-        { event: 'profile', ...identityJson(updated, state.dataDir) },
+        { event: 'profile', ...identityJson(updated, state.dataDir), rooms },
         [
           `Profile updated (version ${profile.seq})`,
           `Name:    ${profile.name}`,
           ...(profile.status !== undefined ? [`Status:  ${profile.status}`] : []),
-          ...(profile.bio !== undefined ? [`About:   ${profile.bio}`] : [])
+          ...(profile.bio !== undefined ? [`About:   ${profile.bio}`] : []),
+          rooms === 0 ? 'Rooms:   none here yet (a room you join gets it with the next "profile set")' : `Rooms:   written into ${rooms}; peers get it at the next sync`
         ].join('\n')
       )
     })
   }
+}
+
+/**
+ * Store `profile` in each room's profile set. Returns how many rooms hold it now; rooms whose
+ * authority log does not know this identity (not joined, or not synced yet) take nothing.
+ */
+export async function writeIntoRooms(rooms: readonly RoomStore[], profile: Verified<Profile>): Promise<number> {
+  const bytes = encodeProfile(profile)
+  let holding = 0
+  for (const store of rooms) {
+    await store.ingest({ kind: 'profiles' }, [bytes])
+    const held = store.profile(profile.id)
+    if (held !== undefined && equalBytes(encodeProfile(held), bytes)) holding++
+  }
+  return holding
 }
 
 /** `hearth profile …` */

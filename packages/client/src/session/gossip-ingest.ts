@@ -10,11 +10,18 @@
  * | already stored | accept (valid; forwarding helps peers that lack it) |
  * | waiting (parents), held (authority), set aside, channel not known yet | ignore (kept by the store when it can; sync fills the gap) |
  *
+ * Profiles go to the room's profile set the same way: stored → accept;
+ * malformed, forged → reject; the very profile stored → accept; a valid
+ * older version, or an identity the room does not know (yet) → ignore
+ * (nothing to forward, nobody to blame).
+ *
  * Records are ingested one at a time, authority entries before channel
  * events waiting at the same moment, so an event is judged against every
  * authority entry that arrived with it.
  */
-import { decodeChannelEvent, ProtocolError, recordId, toHex, type Bytes, type Signal, type Verified } from '@hearth/protocol'
+import {
+  decodeChannelEvent, decodeProfile, encodeProfile, equalBytes, ProtocolError, recordId, toHex, type Bytes, type Profile, type Signal, type Verified
+} from '@hearth/protocol'
 import type { RoomStore } from '../store/room-store.ts'
 import type { IngestResult, LogRef } from '../sync/replica.ts'
 import type { GossipVerdict, RoomGossipSink } from './network-port.ts'
@@ -30,6 +37,7 @@ export interface GossipIngestHooks {
 }
 
 const AUTHORITY: LogRef = { kind: 'authority' }
+const PROFILES: LogRef = { kind: 'profiles' }
 
 /** The room store as the judge of a room's gossip. */
 export class GossipIngest implements RoomGossipSink {
@@ -64,6 +72,24 @@ export class GossipIngest implements RoomGossipSink {
       const log: LogRef = { kind: 'channel', channel }
       const result = await this.#store.ingest(log, [bytes])
       return this.#verdict(log, result, () => this.#store.channel(channel).has(recordId(bytes)))
+    })
+  }
+
+  onProfile(bytes: Uint8Array): Promise<GossipVerdict> {
+    let profile: Profile
+    try {
+      profile = decodeProfile(bytes)
+    } catch (err) {
+      if (err instanceof ProtocolError) return Promise.resolve('reject')
+      throw err
+    }
+    // After the authority checks queued: a join that arrived with the profile makes its author known.
+    return this.#enqueue(1, async () => {
+      const result = await this.#store.ingest(PROFILES, [bytes])
+      return this.#verdict(PROFILES, result, () => {
+        const stored = this.#store.profile(profile.id)
+        return stored !== undefined && equalBytes(encodeProfile(stored), bytes)
+      })
     })
   }
 

@@ -33,6 +33,8 @@ export interface RoomGossipSink {
   onEvent(bytes: Uint8Array, from: string): Promise<GossipVerdict>
   /** Signals that passed the protocol's validity check (§10.5). */
   onSignal(signal: Verified<Signal>, from: string): Promise<GossipVerdict>
+  /** Encoded profiles (§3.2), for the room's profile set. */
+  onProfile(bytes: Uint8Array, from: string): Promise<GossipVerdict>
 }
 
 /** Options of {@link RoomPresence.findPeers}. */
@@ -56,7 +58,7 @@ export interface RoomPresence {
   peers(): readonly RoomPeerInfo[]
   /** A peer to sync with (its conversations run on the sync protocol). */
   syncPeer(id: string): SyncPeer
-  /** Start receiving the room's gossip (authority, events, signals), judged by `sink`. */
+  /** Start receiving the room's gossip (authority, events, signals, profiles), judged by `sink`. */
   subscribe(sink: RoomGossipSink): void
   /** Publish one encoded record (or signal) on the room's topic of that kind. Resolves with the peers it was sent to. */
   publish(kind: RoomTopicKind, bytes: Uint8Array): Promise<number>

@@ -69,6 +69,6 @@ export class ProgressReplica implements SyncReplica {
 
 /** Whether two log references name the same log. */
 export function sameLog(a: LogRef, b: LogRef): boolean {
-  if (a.kind === 'authority' || b.kind === 'authority') return a.kind === b.kind
+  if (a.kind !== 'channel' || b.kind !== 'channel') return a.kind === b.kind
   return a.channel.length === b.channel.length && a.channel.every((x, i) => x === b.channel[i])
 }

@@ -39,7 +39,7 @@ describe('RoomSession', () => {
     expect(session.state().peers).toEqual([{ id: 'other', connection: 'direct' }])
   })
 
-  it('a joiner syncs the authority log, then each channel, reporting progress, then goes live', async () => {
+  it('a joiner syncs the authority log, then the profile set, then each channel, reporting progress, then goes live', async () => {
     const room = await testRoom('join', 3, 2)
     const hub = new MemoryRoomHub()
     const creatorStore = await open(room)
@@ -57,8 +57,8 @@ describe('RoomSession', () => {
     const join = progress.filter((p) => p.reason === 'join')
     const last = join.at(-1)
     expect(last).toMatchObject({ running: false, complete: true, peers: 1 })
-    // The authority log first (2 channels + 3 joins), then the channels.
-    expect(last?.logs.map((l) => [l.log.kind, l.stored])).toEqual([['authority', 5], ['channel', 20], ['channel', 20]])
+    // The authority log first (2 channels + 3 joins), then the profile set (4 people), then the channels.
+    expect(last?.logs.map((l) => [l.log.kind, l.stored])).toEqual([['authority', 5], ['profiles', 4], ['channel', 20], ['channel', 20]])
     // Progress was reported while it ran, not only at the end.
     expect(join.filter((p) => p.running && p.logs.some((l) => l.stored > 0)).length).toBeGreaterThan(0)
     expect(snapshotOf(joiner.store)).toEqual(snapshotOf(creatorStore))

@@ -11,7 +11,11 @@
  * (phase, peers direct or relayed, sync progress per log, the last error) is
  * exposed for the UI. Nothing the network does is fatal: errors are state.
  */
-import { encodeSignal, type Action, type Bytes, type ChannelEventNode, type EntryNode, type EventBody, type Keypair, type Signal, type Verified } from '@hearth/protocol'
+import {
+  encodeProfile, encodeSignal, equalBytes, type Action, type Bytes, type ChannelEventNode, type EntryNode, type EventBody, type Keypair,
+  type Profile, type RoomTopicKind, type Signal, type Verified
+} from '@hearth/protocol'
+import { NotInRoomError } from '../store/errors.ts'
 import type { RoomStore } from '../store/room-store.ts'
 import type { LogRef } from '../sync/replica.ts'
 import { syncRoom, type SyncReport, type SyncRoomOptions } from '../sync/sync-room.ts'
@@ -42,6 +46,7 @@ export interface RoomSessionOptions {
 }
 
 const AUTHORITY: LogRef = { kind: 'authority' }
+const PROFILES: LogRef = { kind: 'profiles' }
 
 /** A live room: its store on a network. */
 export class RoomSession {
@@ -166,6 +171,23 @@ export class RoomSession {
     return node
   }
 
+  /**
+   * Store a signed profile in the room's profile set, then publish it on the
+   * profiles topic (as {@link postEvent}; PROTOCOL.md §3.2). A profile older
+   * than the one stored is neither stored nor published (peers hold a newer
+   * one); the one stored is published again. Rejects with `NotInRoomError`
+   * when the room does not know the identity (no peer would store it).
+   */
+  async publishProfile(profile: Verified<Profile>): Promise<void> {
+    const bytes = encodeProfile(profile)
+    const result = await this.store.ingest(PROFILES, [bytes])
+    if ((result.deferred ?? 0) > 0) throw new NotInRoomError('this identity is not known in the room: join it before publishing a profile there')
+    if (result.rejected > 0) throw new Error('the room store refused a verified profile')
+    if (result.stored > 0) this.#events.emit('stored', { log: PROFILES, count: 1, via: 'local' })
+    const stored = this.store.profile(profile.id)
+    if (stored !== undefined && equalBytes(encodeProfile(stored), bytes)) await this.#publish('profiles', bytes)
+  }
+
   /** Publish a signal (typing, presence: never stored, §10.5) on the room's signals topic. */
   async sendSignal(signal: Verified<Signal>): Promise<void> {
     await this.#publish('signals', encodeSignal(signal))
@@ -272,7 +294,7 @@ export class RoomSession {
     })
   }
 
-  async #publish(kind: 'authority' | 'events' | 'signals', bytes: Uint8Array): Promise<void> {
+  async #publish(kind: RoomTopicKind, bytes: Uint8Array): Promise<void> {
     const presence = this.#presence
     if (presence === undefined || this.#left()) return
     try {

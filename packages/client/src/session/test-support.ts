@@ -157,6 +157,8 @@ export class MemoryPresence implements RoomPresence {
         return sink.onEvent(bytes, from)
       case 'signals':
         return sink.onSignal(await validateSignal(bytes, this.room, Date.now()), from)
+      case 'profiles':
+        return sink.onProfile(bytes, from)
     }
   }
 

@@ -75,5 +75,5 @@ export class DamageLedger {
 }
 
 function ledgerKey(log: LogRef, id: Uint8Array): string {
-  return `${log.kind === 'authority' ? 'a' : toHex(log.channel)}:${toHex(id)}`
+  return `${log.kind === 'channel' ? toHex(log.channel) : log.kind === 'authority' ? 'a' : 'p'}:${toHex(id)}`
 }

@@ -31,6 +31,15 @@ export class RoomNotStoredError extends Error {
   }
 }
 
+/**
+ * A profile of an identity the room's authority log does not know (not the
+ * creator, nor the author or target of any entry): no peer of the room would
+ * store it (PROTOCOL.md §3.2). Join the room first.
+ */
+export class NotInRoomError extends Error {
+  override readonly name = 'NotInRoomError'
+}
+
 /** The store was closed; later calls that read or write reject with this. */
 export class RoomStoreClosedError extends Error {
   override readonly name = 'RoomStoreClosedError'

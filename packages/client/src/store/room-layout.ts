@@ -5,9 +5,12 @@
  *   ['rooms', R]                          the room's genesis record (the room index)
  *   ['room', R, 'auth', L, I]             an authority entry
  *   ['room', R, 'ch', C, 'ev', L, I]      an event of channel C
+ *   ['room', R, 'prof', K, U, I]          the profile of identity K (at most one per K)
  *
  * R, C and I are the room, channel and record ids in lowercase hex; L is the
- * record's Lamport time as 16 lowercase hex digits. Fixed-width hex sorts like
+ * record's Lamport time as 16 lowercase hex digits; K an identity key in
+ * lowercase hex, U a profile's `updated` as 16 lowercase hex digits (its
+ * item key's time, PROTOCOL.md §5.5.1). Fixed-width hex sorts like
  * the numbers it spells, so a log's keys come back from `loadRange` in the
  * sync order (lamport, id) of PROTOCOL.md §7.2 and §8.1, and the newest
  * records are a reverse range read away. The key alone names the record
@@ -24,6 +27,7 @@ export const ROOM_SEGMENT = 'room'
 const AUTH = 'auth'
 const CHANNEL = 'ch'
 const EVENTS = 'ev'
+const PROFILES = 'prof'
 
 const LAMPORT_DIGITS = 16
 const HEX_ID = /^[0-9a-f]{64}$/
@@ -36,6 +40,8 @@ export interface RecordAddress {
   readonly lamport: number
   /** The record id in lowercase hex, as in the key. */
   readonly idHex: string
+  /** Profiles: the identity key in lowercase hex, as in the key. */
+  readonly keyHex?: string
 }
 
 /** Key of the room's genesis (one per room; listing `['rooms']` lists the stored rooms). */
@@ -50,7 +56,19 @@ export function roomPrefix(room: Uint8Array): KeyPath {
 
 /** Prefix of a log's records. */
 export function logPrefix(room: Uint8Array, log: LogRef): KeyPath {
-  return log.kind === 'authority' ? [ROOM_SEGMENT, toHex(room), AUTH] : [ROOM_SEGMENT, toHex(room), CHANNEL, toHex(log.channel), EVENTS]
+  switch (log.kind) {
+    case 'authority':
+      return [ROOM_SEGMENT, toHex(room), AUTH]
+    case 'channel':
+      return [ROOM_SEGMENT, toHex(room), CHANNEL, toHex(log.channel), EVENTS]
+    case 'profiles':
+      return [ROOM_SEGMENT, toHex(room), PROFILES]
+  }
+}
+
+/** Key of a stored profile, given the profile set's prefix (see {@link logPrefix}). */
+export function profileKey(prefix: KeyPath, keyHex: string, updated: number, idHex: string): KeyPath {
+  return [...prefix, keyHex, lamportSegment(updated), idHex]
 }
 
 /** Prefix of everything stored for one channel. */
@@ -81,6 +99,10 @@ export function parseRecordKey(roomHex: string, key: KeyPath): RecordAddress | u
   if (key[0] !== ROOM_SEGMENT || key[1] !== roomHex) return undefined
   let log: LogRef
   let rest: readonly string[]
+  if (key.length === 6 && key[2] === PROFILES && HEX_ID.test(key[3] ?? '')) {
+    const at = parseRecordTail(key.slice(0, 4), key)
+    return at === undefined ? undefined : { log: { kind: 'profiles' }, ...at, keyHex: key[3] as string }
+  }
   if (key.length === 5 && key[2] === AUTH) {
     log = { kind: 'authority' }
     rest = key.slice(3)

@@ -18,13 +18,15 @@
  * being taken on trust).
  */
 import {
-  decodeAuthorityEntry, decodeChannelEvent, encodeGenesis, equalBytes, fromHex, keyAfter, markVerified, openGenesis, ProtocolError, toHex,
+  decodeAuthorityEntry, decodeChannelEvent, decodeProfile, encodeGenesis, equalBytes, fromHex, keyAfter, markVerified, openGenesis,
+  ProtocolError, recordId, toHex, verifyProfile,
   type AuthorityLog, type Bytes, type ChannelEventNode, type EntryNode, type Genesis, type KeyPath, type StorageAdapter,
   type Verified
 } from '@hearth/protocol'
 import type { LogRef } from '../sync/replica.ts'
-import type { DamageLedger } from './damage.ts'
+import type { DamageLedger, LostReason } from './damage.ts'
 import { RoomNotStoredError } from './errors.ts'
+import type { LoadedProfile, LostProfile, ProfileSet } from './profile-set.ts'
 import { channelsPrefix, genesisKey, logPrefix, parseRecordKey, parseRecordTail } from './room-layout.ts'
 
 /** Records read per `loadRange` call while loading a log. */
@@ -151,4 +153,85 @@ export async function readChannel(
       equalBytes(node.event.room, room) && equalBytes(node.event.channel, channel))
   // Our own store, checked against the ids above: see the module comment for why this is trusted.
   return nodes.map((node) => markVerified(node))
+}
+
+const PROFILES: LogRef = { kind: 'profiles' }
+
+/**
+ * Load the stored profiles into `set` (whose identities are learnt from the
+ * loaded authority log first). Returns the rows to delete: versions older
+ * than another row of the same identity (left by an interrupted replacement).
+ */
+export async function loadProfiles(adapter: StorageAdapter, room: Uint8Array, set: ProfileSet, damage: DamageLedger): Promise<KeyPath[]> {
+  const { loaded, lost, refused: forged } = await readProfiles(adapter, room, damage)
+  const { refused, removed } = set.load(loaded, lost, forged)
+  damage.refuse(refused)
+  return removed
+}
+
+/**
+ * Read the stored profiles (§5.5.3): each must pass the envelope, decode,
+ * be what its key names (identity, `updated`, record id) and — unlike
+ * channel events — verify again: the set is small (one row per member), so
+ * checking every signature costs little. Damaged rows are noted in `damage`
+ * and returned as `lost` (their identity is in the key); rows whose
+ * signature fails are counted and returned as `refused`.
+ */
+export async function readProfiles(
+  adapter: StorageAdapter, room: Uint8Array, damage: DamageLedger
+): Promise<{ loaded: LoadedProfile[]; lost: LostProfile[]; refused: LostProfile[] }> {
+  const roomHex = toHex(room)
+  const prefix = logPrefix(room, PROFILES)
+  const rows: { key: KeyPath; bytes: Uint8Array; idHex: string; profile: ReturnType<typeof decodeProfile> }[] = []
+  const lost: LostProfile[] = []
+  const loseRow = (key: KeyPath, reason: LostReason): void => {
+    const at = parseRecordKey(roomHex, key)
+    if (at?.keyHex === undefined) {
+      damage.stray(1)
+      return
+    }
+    damage.lose({ log: PROFILES, lamport: at.lamport, id: fromHex(at.idHex), reason })
+    lost.push({ key, keyHex: at.keyHex, idHex: at.idHex })
+  }
+  let start: KeyPath | undefined
+  for (;;) {
+    const page = await adapter.loadRange(prefix, start === undefined ? { limit: LOAD_PAGE } : { start, limit: LOAD_PAGE })
+    for (const chunk of page) {
+      const at = parseRecordKey(roomHex, chunk.key)
+      if (at?.keyHex === undefined) {
+        damage.stray(1)
+        continue
+      }
+      let profile
+      try {
+        profile = decodeProfile(chunk.data)
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err
+        loseRow(chunk.key, 'malformed')
+        continue
+      }
+      const idHex = toHex(recordId(chunk.data))
+      if (idHex !== at.idHex || profile.updated !== at.lamport || toHex(profile.id) !== at.keyHex) loseRow(chunk.key, 'mismatch')
+      else rows.push({ key: chunk.key, bytes: chunk.data, idHex, profile })
+    }
+    const last = page[page.length - 1]
+    if (last === undefined || page.length < LOAD_PAGE) break
+    start = keyAfter(last.key)
+  }
+  for (const error of adapter.integrity().corrupt) {
+    if (error.key === undefined || !isUnder(error.key, prefix) || error.reason === 'malformed-key') continue
+    loseRow(error.key, error.reason)
+  }
+  const checked = await Promise.all(rows.map(async (row): Promise<LoadedProfile | undefined> => {
+    try {
+      return { key: row.key, bytes: row.bytes, idHex: row.idHex, profile: await verifyProfile(row.profile) }
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err
+      return undefined
+    }
+  }))
+  const loaded = checked.filter((row) => row !== undefined)
+  const refused = rows.filter((_, i) => checked[i] === undefined).map((r) => ({ key: r.key, keyHex: toHex(r.profile.id), idHex: r.idHex }))
+  damage.refuse(refused.length)
+  return { loaded, lost, refused }
 }

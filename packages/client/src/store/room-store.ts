@@ -1,6 +1,6 @@
 /**
- * `RoomStore`: a room's persistent replica — its authority log and channel
- * logs over the storage port — and the implementation of the sync port
+ * `RoomStore`: a room's persistent replica — its authority log, channel logs
+ * and profile set (profile-set.ts) over the storage port — and the implementation of the sync port
  * (`SyncReplica`). Layout, load checks and damage handling are specified in
  * docs/drafts/storage-layout.md (PROTOCOL.md §5.5 to be).
  *
@@ -20,14 +20,15 @@
 import {
   AuthorityLog, AuthorityRejectedError, authorityAcceptHook, encodeGenesis, fromHex, signAuthorityEntry, toHex, verifyChannelEvents,
   type Action, type AddResult, type Bytes, type ChannelAcceptHook, type ChannelEventNode, type ChannelMessage,
-  type ChannelPageQuery, type ChannelView, type EntryNode, type EventBody, type Genesis, type ItemKey, type Keypair,
-  type ReconcileStore, type StorageAdapter, type StorageChunk, type Verified
+  type ChannelPageQuery, type ChannelView, type EntryNode, type EventBody, type Genesis, type ItemKey, type Keypair, type KeyPath,
+  type Profile, type ReconcileStore, type StorageAdapter, type StorageChunk, type Verified
 } from '@hearth/protocol'
 import type { IngestResult, LogRef, SyncReplica } from '../sync/replica.ts'
 import { DamageLedger, type DamageReport } from './damage.ts'
 import { ChannelNotLoadedError, RoomStoreClosedError, UnknownLogError } from './errors.ts'
 import { KeyIndex } from './key-index.ts'
-import { loadAuthority, loadGenesis, readChannel, storedChannelIds } from './room-loader.ts'
+import { ProfileSet } from './profile-set.ts'
+import { loadAuthority, loadGenesis, loadProfiles, readChannel, storedChannelIds } from './room-loader.ts'
 import { genesisKey, logPrefix, recordKey, roomPrefix, ROOMS_SEGMENT } from './room-layout.ts'
 import { StoredChannel } from './stored-channel.ts'
 
@@ -59,6 +60,7 @@ export class RoomStore implements SyncReplica {
   readonly #accept: ChannelAcceptHook
   readonly #authorityKeys: KeyIndex
   readonly #authorityPrefix
+  readonly #profiles: ProfileSet
   readonly #channels = new Map<string, StoredChannel>()
   /** Channels with stored events not loaded yet, and loads under way. */
   readonly #unloaded = new Set<string>()
@@ -79,6 +81,7 @@ export class RoomStore implements SyncReplica {
     const authority = this.authority
     this.#authorityKeys = new KeyIndex(() => authority.entries.map((e) => ({ lamport: e.node.entry.lamport, id: e.node.id })))
     this.#authorityPrefix = logPrefix(this.room, { kind: 'authority' })
+    this.#profiles = new ProfileSet(logPrefix(this.room, { kind: 'profiles' }), genesis.creator)
   }
 
   /**
@@ -93,6 +96,8 @@ export class RoomStore implements SyncReplica {
     const genesis = await loadGenesis(adapter, room)
     const store = new RoomStore(adapter, genesis, options)
     await loadAuthority(adapter, store.authority, store.#damage)
+    store.#profiles.learn(store.authority.entries.map((e) => e.node))
+    await store.#remove(await loadProfiles(adapter, genesis.room, store.#profiles, store.#damage))
     for (const hex of await storedChannelIds(adapter, genesis.room)) store.#unloaded.add(hex)
     if (options.preload !== 'none') for (const hex of [...store.#unloaded]) await store.loadChannel(fromHex(hex))
     return store
@@ -112,7 +117,8 @@ export class RoomStore implements SyncReplica {
 
   /** What was found damaged in storage and is not repaired yet (sync repairs it). */
   get damage(): DamageReport {
-    return this.#damage.report((log, id) => (log.kind === 'authority' ? this.authority.has(id) : this.#channels.get(toHex(log.channel))?.log.has(id) ?? false))
+    return this.#damage.report((log, id) => (log.kind === 'channel' ? this.#channels.get(toHex(log.channel))?.log.has(id) ?? false
+      : log.kind === 'authority' ? this.authority.has(id) : this.#profiles.repaired(id)))
   }
 
   /** Ids of channels loaded or known from storage or the authority state (hex, sorted). */
@@ -195,13 +201,25 @@ export class RoomStore implements SyncReplica {
     return this.view(channel).page(query)
   }
 
+  /** The room's profile set: the newest signed profile of each identity the room knows, by hex key (PROTOCOL.md §3.2). */
+  profiles(): ReadonlyMap<string, Verified<Profile>> {
+    return this.#profiles.profiles()
+  }
+
+  /** The newest stored profile of an identity key. */
+  profile(key: Uint8Array): Verified<Profile> | undefined {
+    return this.#profiles.profile(key)
+  }
+
   // --- the sync port -------------------------------------------------------
 
   reconcileStore(log: LogRef): ReconcileStore {
+    if (log.kind === 'profiles') return this.#profiles.reconcileStore()
     return log.kind === 'authority' ? this.#authorityKeys.snapshot() : this.#channelFor(log.channel).keys.snapshot()
   }
 
   has(log: LogRef, key: ItemKey): boolean {
+    if (log.kind === 'profiles') return this.#profiles.has(key)
     if (log.kind === 'authority') return this.authority.get(key.id)?.entry.lamport === key.lamport
     const channel = this.#channelFor(log.channel).log
     // Set aside as by an author banned now (§7.4.2): the log has it; fetching it again would change nothing.
@@ -210,6 +228,7 @@ export class RoomStore implements SyncReplica {
   }
 
   async records(log: LogRef, ids: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    if (log.kind === 'profiles') return this.#profiles.records(ids)
     if (log.kind === 'authority') return ids.flatMap((id) => this.authority.get(id)?.bytes ?? [])
     const { log: channel } = await this.loadChannel(log.channel)
     return ids.flatMap((id) => channel.get(id)?.bytes ?? [])
@@ -220,6 +239,12 @@ export class RoomStore implements SyncReplica {
     if (log.kind === 'authority') {
       const { stored, rejected, deferred, duplicates, missing } = await this.#afterAuthority(await this.authority.add(records))
       return { stored, rejected, deferred, duplicates, missing }
+    }
+    if (log.kind === 'profiles') {
+      const { result, changes } = await this.#profiles.ingest(records)
+      await this.#write(changes.put)
+      await this.#remove(changes.removed)
+      return result
     }
     const channel = await this.loadChannel(log.channel)
     return channel.ingest(records, (chunks) => this.#write(chunks))
@@ -235,11 +260,13 @@ export class RoomStore implements SyncReplica {
 
   /** Heads a new record of the log names as parents, and its Lamport time. */
   heads(log: LogRef): { ids: Bytes[]; lamport: number } {
+    if (log.kind === 'profiles') throw new UnknownLogError('the profile set is not a DAG: it has no heads')
     return log.kind === 'authority' ? this.authority.heads() : this.#channelFor(log.channel).log.heads()
   }
 
   /** Hex ids of the log's stored records, in the log's order. */
   storedIds(log: LogRef): string[] {
+    if (log.kind === 'profiles') return this.#profiles.storedIds()
     if (log.kind === 'authority') return this.authority.entries.map((e) => e.node.key)
     return this.#channelFor(log.channel).log.events.map((e) => e.key)
   }
@@ -292,6 +319,7 @@ export class RoomStore implements SyncReplica {
     const chunks: StorageChunk[] = []
     for (const node of result.added) chunks.push({ key: recordKey(this.#authorityPrefix, node.entry.lamport, node.key), data: node.bytes })
     this.#authorityKeys.add(result.added.map((n) => ({ lamport: n.entry.lamport, id: n.id })))
+    this.#profiles.learn(result.added)
     if (result.added.length > 0) {
       for (const channel of this.#channels.values()) {
         chunks.push(...channel.stored(channel.log.retryHeld().added))
@@ -323,6 +351,14 @@ export class RoomStore implements SyncReplica {
     } finally {
       this.#writes.delete(write)
     }
+  }
+
+  /**
+   * Delete rows a newer profile replaced. A failure leaves a stale row, which
+   * is harmless: loading keeps the newest row of each identity and deletes the rest.
+   */
+  async #remove(keys: readonly KeyPath[]): Promise<void> {
+    for (const key of keys) await this.#adapter.remove(key).catch(() => undefined)
   }
 
   #assertOpen(): void {

@@ -5,7 +5,7 @@
  * the engine does over the network) and a comparable snapshot of a store.
  */
 import {
-  encodeKeyPath, runSession, toHex, type Bytes, type ChannelEventNode, type Genesis, type Keypair, type KeyPath,
+  createProfile, encodeKeyPath, encodeProfile, runSession, toHex, type Bytes, type ChannelEventNode, type Genesis, type Keypair, type KeyPath,
   type MemoryByteStore, type Verified
 } from '@hearth/protocol'
 import { corruptStoredBytes, type CorruptionKind } from '@hearth/protocol/storage-contract'
@@ -15,6 +15,7 @@ import type { RoomStore } from './room-store.ts'
 
 export const AUTHORITY: LogRef = { kind: 'authority' }
 export const channelLog = (channel: Bytes): LogRef => ({ kind: 'channel', channel })
+export const PROFILES: LogRef = { kind: 'profiles' }
 
 /** The people and channels of a test room. */
 export interface TestRoom {
@@ -34,13 +35,20 @@ export async function testRoom(label: string, members = 3, channels = 2): Promis
   }
 }
 
-/** Create the channels, let the members join, then post `posts` messages round-robin (with an edit and a reaction now and then). */
+/**
+ * Create the channels, let the members join, give everyone a profile (a
+ * replaced first version, then a second), then post `posts` messages
+ * round-robin (with an edit and a reaction now and then).
+ */
 export async function writeRoom(store: RoomStore, room: TestRoom, posts: number): Promise<Verified<ChannelEventNode>[]> {
   let at = 2_000
   for (const [i, channel] of room.channels.entries()) {
     await store.postAuthority(room.owner, { op: 'channel-create', channel, name: `ch-${i}`, kind: 'text', position: i }, at++)
   }
   for (const member of room.members) await store.postAuthority(member, { op: 'join' }, at++)
+  for (const [i, kp] of [room.owner, ...room.members].entries()) {
+    for (const seq of [1, 2]) await store.ingest(PROFILES, [encodeProfile(await createProfile(kp, { name: `person ${i} v${seq}` }, seq, at++))])
+  }
   const written: Verified<ChannelEventNode>[] = []
   const writers = [room.owner, ...room.members]
   for (let i = 0; i < posts; i++) {
@@ -84,9 +92,10 @@ export async function syncLog(from: RoomStore, to: RoomStore, log: LogRef): Prom
   throw new Error('sync did not converge')
 }
 
-/** Sync the authority log, then every channel `from` defines. */
+/** Sync the authority log, the profile set, then every channel `from` defines. */
 export async function syncRoom(from: RoomStore, to: RoomStore): Promise<number> {
   let fetched = await syncLog(from, to, AUTHORITY)
+  fetched += await syncLog(from, to, PROFILES)
   for (const channel of from.channels()) fetched += await syncLog(from, to, channelLog(channel))
   return fetched
 }
@@ -98,5 +107,6 @@ export function snapshotOf(store: RoomStore): unknown {
     ids: store.storedIds(channelLog(channel)),
     messages: JSON.parse(JSON.stringify(store.view(channel).messages(), (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v))) as unknown
   }))
-  return { authority: store.storedIds(AUTHORITY), channels }
+  const profiles = [...store.profiles()].map(([k, p]) => `${k}:${p.seq}:${p.name}`).sort()
+  return { authority: store.storedIds(AUTHORITY), profiles, profileIds: store.storedIds(PROFILES), channels }
 }

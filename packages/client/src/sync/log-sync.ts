@@ -106,8 +106,9 @@ async function attempt<T>(link: PeerLink, fn: () => Promise<T>): Promise<T | und
   }
 }
 
-function wireLog(log: LogRef): { channel?: Bytes } {
-  return log.kind === 'channel' ? { channel: log.channel } : {}
+/** How a request names the log (§8.10.1): `channel`, `log`, or neither for the authority log. */
+function wireLog(log: LogRef): { channel?: Bytes; log?: 'profiles' } {
+  return log.kind === 'channel' ? { channel: log.channel } : log.kind === 'profiles' ? { log: 'profiles' } : {}
 }
 
 /** One reconciliation session with a peer: the keys it has that we lack, or 'unknown-log'. */
@@ -185,7 +186,9 @@ async function fetchBatch(ctx: Ctx, plan: FetchPlan, link: PeerLink, keys: reado
     plan.notDelivered(link.peer, unanswered)
     plan.advertise(link.peer, unanswered)
     if (result.rejected > 0) throw link.fail('bad-record', `${result.rejected} of ${delivery.records.length} records refused by the log`)
-    if (delivery.absent.length > 0) throw link.fail('withheld', `${delivery.absent.length} advertised records not sent`)
+    // Logs only grow, so an advertised record not sent is withheld. The profile set replaces versions: the
+    // peer may have stored a newer one since its snapshot (§8.10.3), which the next pass reconciles.
+    if (delivery.absent.length > 0 && ctx.log.kind !== 'profiles') throw link.fail('withheld', `${delivery.absent.length} advertised records not sent`)
   } catch (err) {
     if (!(err instanceof SyncPeerError)) throw err
     plan.peerFailed(link.peer)

@@ -7,10 +7,15 @@
  */
 import type { Bytes, ItemKey, ReconcileStore } from '@hearth/protocol'
 
-/** Which log of a room: the authority log, or one channel's history. */
+/**
+ * Which log of a room: the authority log, one channel's history, or the
+ * room's profile set — not a log but a set holding each member's newest
+ * signed profile (PROTOCOL.md §3.2), synced like one (§8.10.1 `log`).
+ */
 export type LogRef =
   | { readonly kind: 'authority' }
   | { readonly kind: 'channel'; readonly channel: Bytes }
+  | { readonly kind: 'profiles' }
 
 /** What one ingest call did (counts; the replica keeps the records). */
 export interface IngestResult {
@@ -20,10 +25,11 @@ export interface IngestResult {
   readonly rejected: number
   /**
    * Records set aside unjudged because a bounded waiting set is full (not a
-   * verdict on the record or its sender: offer it again later). @default 0
+   * verdict on the record or its sender: offer it again later); for the
+   * profile set, profiles whose author the room does not know (yet). @default 0
    */
   readonly deferred?: number
-  /** Records already stored, waiting or held. */
+  /** Records already stored, waiting or held (profiles: also valid versions older than the one stored). */
   readonly duplicates: number
   /** Ids the log waits for (parents, delete targets) that it does not have: fetch these next. */
   readonly missing: readonly Bytes[]
@@ -39,7 +45,10 @@ export interface SyncReplica {
    * Throws `UnknownLogError` for a channel the authority log does not define.
    */
   reconcileStore(log: LogRef): ReconcileStore
-  /** Whether the log stores the record with this key. */
+  /**
+   * Whether the log stores the record with this key (profiles: or knows it
+   * as a version older than the one stored, so fetching it is pointless).
+   */
   has(log: LogRef, key: ItemKey): boolean
   /** The encoded records with these ids that the log stores, in the order asked (absent ones omitted). */
   records(log: LogRef, ids: readonly Uint8Array[]): Promise<Uint8Array[]>

@@ -84,7 +84,7 @@ export async function serveSyncConversation(stream: MessageStream, replicas: Rep
       case 'sync-open': {
         session = undefined
         if (++sessions > maxSessions) throw new Refusal('limit', `more than ${maxSessions} sessions`)
-        const { replica, log } = resolve(replicas, message.room, message.channel)
+        const { replica, log } = resolve(replicas, message)
         const store = guard(() => replica.reconcileStore(log))
         const first = reconcileStep(() => respondReconcile(store, message.rbsr, options.reconcile))
         if (first.reply !== undefined) await send({ type: 'sync-msg', rbsr: first.reply })
@@ -100,13 +100,13 @@ export async function serveSyncConversation(stream: MessageStream, replicas: Rep
         return
       }
       case 'sync-genesis': {
-        const { replica } = resolve(replicas, message.room, undefined)
+        const { replica } = resolve(replicas, message)
         const genesis = guard(() => replica.genesisRecord())
         await send({ type: 'sync-records', upto: 1, records: [Uint8Array.from(genesis)] })
         return
       }
       case 'sync-fetch': {
-        const { replica, log } = resolve(replicas, message.room, message.channel)
+        const { replica, log } = resolve(replicas, message)
         let records: Uint8Array[]
         try {
           records = await replica.records(log, message.ids)
@@ -153,9 +153,12 @@ export async function serveSyncConversation(stream: MessageStream, replicas: Rep
   return { requests, sessions, recordsSent, bytesOut, ...(refused === undefined ? {} : { refused }) }
 }
 
-function resolve(replicas: ReplicaLookup, room: Bytes, channel: Bytes | undefined): { replica: SyncReplica; log: LogRef } {
-  const replica = guard(() => replicas(room))
+/** The replica and log a request names (§8.10.1: `channel`, `log`, or neither for the authority log). */
+function resolve(replicas: ReplicaLookup, request: { readonly room: Bytes; readonly channel?: Bytes; readonly log?: 'profiles' }): { replica: SyncReplica; log: LogRef } {
+  const { channel } = request
+  const replica = guard(() => replicas(request.room))
   if (replica === undefined) throw new Refusal('unknown-room', 'this peer does not replicate the room')
+  if (request.log === 'profiles') return { replica, log: { kind: 'profiles' } }
   if (channel === undefined) return { replica, log: { kind: 'authority' } }
   const known = guard(() => replica.channels()).some((c) => equalBytes(c, channel))
   if (!known) throw new Refusal('unknown-log', `channel ${toHex(channel)} is not defined here`, false)

@@ -2,8 +2,9 @@
  * A joiner (or any peer catching up) syncs a room from several peers at
  * once (PROTOCOL.md §8.10): one conversation per peer, the authority log
  * first and in full — channel events are judged against it, so syncing them
- * earlier would only leave them held — then every channel the authority
- * state defines. Peers that misbehave are dropped with a typed reason and
+ * earlier would only leave them held — then the room's profile set (judged
+ * against who the authority log knows; small, and what the UI needs to name
+ * authors), then every channel the authority state defines. Peers that misbehave are dropped with a typed reason and
  * the sync carries on with the others.
  */
 import { MAX_FETCH_IDS, type Bytes, type ReconcileOptions } from '@hearth/protocol'
@@ -47,7 +48,7 @@ export interface SyncPeerReport {
 
 /** What a sync did. */
 export interface SyncReport {
-  /** The authority log first, then each channel. */
+  /** The authority log first, then the profile set, then each channel. */
   readonly logs: readonly LogSyncReport[]
   readonly peers: readonly SyncPeerReport[]
   /**
@@ -59,8 +60,8 @@ export interface SyncReport {
 }
 
 /**
- * Sync `replica` with `peers`: the authority log in full, then every
- * channel. Rejects only on a local failure (the replica throwing); anything
+ * Sync `replica` with `peers`: the authority log in full, then the profile
+ * set, then every channel. Rejects only on a local failure (the replica throwing); anything
  * a peer does wrong is reported in {@link SyncReport.peers}.
  */
 export async function syncRoom(replica: SyncReplica, peers: readonly SyncPeer[], options: SyncRoomOptions = {}): Promise<SyncReport> {
@@ -79,6 +80,7 @@ export async function syncRoom(replica: SyncReplica, peers: readonly SyncPeer[],
   try {
     const authority = await syncLog(replica, { kind: 'authority' }, links, logOptions, delivered)
     logs.push(authority)
+    logs.push(await syncLog(replica, { kind: 'profiles' }, links, logOptions, delivered))
     const channels: Bytes[] = replica.channels()
     for (const channel of channels) {
       logs.push(await syncLog(replica, { kind: 'channel', channel }, links, logOptions, delivered))

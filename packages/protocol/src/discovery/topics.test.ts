@@ -11,18 +11,20 @@ import { expectThrow, testBytes } from '../test-support.ts'
 const room = testBytes('topics/room', 32)
 
 describe('room topics', () => {
-  it('names three topics per room and parses them back', () => {
+  it('names four topics per room and parses them back', () => {
     const t = roomTopics(room)
     expect(t.authority).toBe(`hearth/1/room/${formatRoomId(room)}/authority`)
     expect(t.events).toBe(`hearth/1/room/${formatRoomId(room)}/events`)
     expect(t.signals).toBe(`hearth/1/room/${formatRoomId(room)}/signals`)
+    expect(t.profiles).toBe(`hearth/1/room/${formatRoomId(room)}/profiles`)
+    expect(ROOM_TOPIC_KINDS).toEqual(['authority', 'events', 'signals', 'profiles'])
     for (const kind of ROOM_TOPIC_KINDS) expect(parseRoomTopic(roomTopic(room, kind))).toEqual({ room, kind })
     expectThrow(() => roomTopic(new Uint8Array(31), 'events'), InvalidArgumentError)
   })
 
   it('parses only the one spelling of a Hearth topic', () => {
     const id = formatRoomId(room)
-    for (const t of [`hearth/1/room/${id.toUpperCase()}/events`, `hearth/1/room/${id}/event`, `hearth/1/room/${id}`, `hearth/2/room/${id}/events`, `hearth/1/room/${id}/events/x`, '', 'hearth/1/room/']) {
+    for (const t of [`hearth/1/room/${id.toUpperCase()}/events`, `hearth/1/room/${id}/event`, `hearth/1/room/${id}/profile`, `hearth/1/room/${id}/Profiles`, `hearth/1/room/${id}`, `hearth/2/room/${id}/events`, `hearth/1/room/${id}/events/x`, '', 'hearth/1/room/']) {
       expect(parseRoomTopic(t)).toBeUndefined()
     }
     fc.assert(fc.property(fc.string(), (s) => {

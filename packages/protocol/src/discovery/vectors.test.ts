@@ -145,6 +145,7 @@ describe('discovery test vectors', () => {
       const digest = sha256(concat(utf8('hearth/room-cid/v1'), new Uint8Array([0]), fromHex(r.roomId)))
       expect(r.roomCid).toBe(`01551220${toHex(digest)}`)
       expect(r.topics['events']).toBe(`hearth/1/room/${r.roomIdText}/events`)
+      expect(r.topics['profiles']).toBe(`hearth/1/room/${r.roomIdText}/profiles`)
     }
   })
 })

@@ -50,6 +50,7 @@ export {
   MAX_SYNC_CARRIER_BYTES,
   MAX_SYNC_ERROR_DETAIL,
   SYNC_ERROR_CODES,
+  SYNC_LOG_NAMES,
   SyncDeliveryError,
   encodeSyncWire,
   decodeSyncWire,
@@ -58,6 +59,7 @@ export {
   type Delivery,
   type SyncDeliveryReason,
   type SyncErrorCode,
+  type SyncLogName,
   type SyncWireMessage,
   type SyncWireType
 } from './wire.ts'

@@ -14,6 +14,7 @@ import {
   MAX_SYNCED_RECORD_BYTES,
   recordsThatFit,
   SYNC_ERROR_CODES,
+  SYNC_LOG_NAMES,
   SyncDeliveryError,
   type SyncWireMessage
 } from './wire.ts'
@@ -42,12 +43,13 @@ const bytesArb = (min: number, max: number): fc.Arbitrary<Bytes> =>
 const messageArb: fc.Arbitrary<SyncWireMessage> = fc.oneof(
   fc.record({ type: fc.constant('sync-open' as const), room: bytesArb(32, 32), rbsr: bytesArb(1, 64) }, { requiredKeys: ['type', 'room', 'rbsr'] }),
   fc.record({ type: fc.constant('sync-open' as const), room: bytesArb(32, 32), channel: bytesArb(16, 16), rbsr: bytesArb(1, 64) }),
+  fc.record({ type: fc.constant('sync-open' as const), room: bytesArb(32, 32), log: fc.constantFrom(...SYNC_LOG_NAMES), rbsr: bytesArb(1, 64) }),
   fc.record({ type: fc.constant('sync-msg' as const), rbsr: bytesArb(1, 64) }),
   fc.record({ type: fc.constant('sync-genesis' as const), room: bytesArb(32, 32) }),
   fc.record({
-    type: fc.constant('sync-fetch' as const), room: bytesArb(32, 32),
+    type: fc.constant('sync-fetch' as const), room: bytesArb(32, 32), log: fc.constantFrom(...SYNC_LOG_NAMES),
     ids: fc.uniqueArray(bytesArb(32, 32), { minLength: 1, maxLength: 20, selector: toHex }).map((ids) => ids.sort(compareBytes))
-  }),
+  }, { requiredKeys: ['type', 'room', 'ids'] }),
   fc.array(bytesArb(1, 40), { maxLength: 10 }).chain((records) =>
     fc.integer({ min: records.length, max: MAX_FETCH_IDS }).map((upto) => ({ type: 'sync-records' as const, upto, records }))),
   fc.record({ type: fc.constant('sync-error' as const), code: fc.constantFrom(...SYNC_ERROR_CODES), detail: fc.stringMatching(/^[a-z0-9 .:-]{0,20}$/) }, { requiredKeys: ['type', 'code'] })
@@ -78,6 +80,31 @@ describe('sync wire records', () => {
     expect(authority).toEqual({ type: 'sync-open', room: ROOM, rbsr: END })
     expect('channel' in authority).toBe(false)
     expect(decodeSyncWire(encodeSyncWire({ type: 'sync-fetch', room: ROOM, channel: CHANNEL, ids: sortedIds(3) }))).toMatchObject({ channel: CHANNEL })
+  })
+
+  it('name the profiles set with log: "profiles" (byte-exact), never together with a channel, and no other log', () => {
+    const ID = new Uint8Array(32).fill(1)
+    // Keys in canonical order: t, v, then ids/log (3 bytes; "ids" < "log"), then rbsr/room.
+    expect(toHex(encodeSyncWire({ type: 'sync-open', room: ROOM, log: 'profiles', rbsr: END }))).toBe(
+      'a5' + '6174' + '6973796e632d6f70656e' + '617601' + '636c6f67' + '6870726f66696c6573' +
+      '6472627372' + '51' + 'a361728182f60061746472627372617601' + '64726f6f6d' + '5820' + '07'.repeat(32))
+    expect(toHex(encodeSyncWire({ type: 'sync-fetch', room: ROOM, log: 'profiles', ids: [ID] }))).toBe(
+      'a5' + '6174' + '6a73796e632d6665746368' + '617601' + '63696473' + '815820' + '01'.repeat(32) +
+      '636c6f67' + '6870726f66696c6573' + '64726f6f6d' + '5820' + '07'.repeat(32))
+    expect(decodeSyncWire(raw({ t: 'sync-open', room: ROOM, log: 'profiles', rbsr: END }))).toEqual({ type: 'sync-open', room: ROOM, log: 'profiles', rbsr: END })
+    // Both a channel and a log: which log would it be? Refused, as is any log name but "profiles".
+    expectError(raw({ t: 'sync-open', room: ROOM, channel: CHANNEL, log: 'profiles', rbsr: END }), SchemaError)
+    expectError(raw({ t: 'sync-fetch', room: ROOM, channel: CHANNEL, log: 'profiles', ids: [ID] }), SchemaError)
+    for (const bad of ['authority', 'events', 'Profiles', 'profiles ', '', 1, null, new Uint8Array(1), ['profiles'], { profiles: 1 }] as CborValue[]) {
+      expectError(raw({ t: 'sync-open', room: ROOM, log: bad, rbsr: END }), SchemaError)
+      expectError(raw({ t: 'sync-fetch', room: ROOM, log: bad, ids: [ID] }), SchemaError)
+    }
+    // Only the requests that name a log carry it.
+    expectError(raw({ t: 'sync-msg', log: 'profiles', rbsr: END }), SchemaError)
+    expectError(raw({ t: 'sync-genesis', log: 'profiles', room: ROOM }), SchemaError)
+    expectError(raw({ t: 'sync-records', log: 'profiles', upto: 0, records: [] }), SchemaError)
+    // Our encoder refuses to build what a peer would refuse.
+    expect(() => encodeSyncWire({ type: 'sync-open', room: ROOM, channel: CHANNEL, log: 'profiles', rbsr: END })).toThrow(SchemaError)
   })
 
   it('refuse envelopes that are not sync messages', () => {

@@ -20,13 +20,14 @@ import { decodeRecordEnvelope, encodeRecord, RECORD_VERSION } from '../records/r
 import { recordId } from '../authority/entry.ts'
 import { MAX_ENTRY_BYTES } from '../authority/entry.ts'
 import { MAX_EVENT_BYTES } from '../channel/event.ts'
+import { MAX_PROFILE_BYTES } from '../identity/profile.ts'
 import { toHex } from '../bytes.ts'
 import { MAX_SYNC_MESSAGE_BYTES } from './message.ts'
 
 /** Most ids in one fetch request (and records in one answer). */
 export const MAX_FETCH_IDS = 1024
-/** Largest record a log syncs: an authority entry (§6.1) or a channel event (§7.1). */
-export const MAX_SYNCED_RECORD_BYTES = Math.max(MAX_ENTRY_BYTES, MAX_EVENT_BYTES)
+/** Largest record a log syncs: an authority entry (§6.1), a channel event (§7.1) or a profile (§3.2). */
+export const MAX_SYNCED_RECORD_BYTES = Math.max(MAX_ENTRY_BYTES, MAX_EVENT_BYTES, MAX_PROFILE_BYTES)
 /** Most encoded bytes of a `sync-records` message, and so of any sync wire message (the frame limit). */
 export const MAX_SYNC_WIRE_BYTES = 1_048_576
 /** Most encoded bytes of the messages that carry one reconciliation message. */
@@ -48,10 +49,23 @@ export const SYNC_ERROR_CODES = [
 /** A `sync-error` code. */
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
 
-/** One message of a sync conversation, decoded. `channel` absent means the authority log. */
+/**
+ * Logs a request may name with `log` (PROTOCOL.md §8.10.1) — those that are
+ * neither the authority log nor a channel: `profiles`, the room's set of its
+ * members' newest signed profiles (§3.2). Any other value is refused.
+ */
+export const SYNC_LOG_NAMES = ['profiles'] as const
+/** A `log` value. */
+export type SyncLogName = (typeof SYNC_LOG_NAMES)[number]
+
+/**
+ * One message of a sync conversation, decoded. A request names its log by
+ * `channel` (that channel's history), `log` (a named log, see
+ * {@link SYNC_LOG_NAMES}) or neither (the authority log); never both.
+ */
 export type SyncWireMessage =
   /** Initiator: reconcile this log of this room; `rbsr` is the session's first message (§8.6). */
-  | { readonly type: 'sync-open'; readonly room: Bytes; readonly channel?: Bytes; readonly rbsr: Bytes }
+  | { readonly type: 'sync-open'; readonly room: Bytes; readonly channel?: Bytes; readonly log?: SyncLogName; readonly rbsr: Bytes }
   /** Either side: the next message of the open reconciliation session. */
   | { readonly type: 'sync-msg'; readonly rbsr: Bytes }
   /**
@@ -61,7 +75,7 @@ export type SyncWireMessage =
    */
   | { readonly type: 'sync-genesis'; readonly room: Bytes }
   /** Initiator: send the records with these ids (strictly ascending, at most {@link MAX_FETCH_IDS}). */
-  | { readonly type: 'sync-fetch'; readonly room: Bytes; readonly channel?: Bytes; readonly ids: readonly Bytes[] }
+  | { readonly type: 'sync-fetch'; readonly room: Bytes; readonly channel?: Bytes; readonly log?: SyncLogName; readonly ids: readonly Bytes[] }
   /**
    * Responder: the answer to a fetch. It answers the first `upto` ids asked
    * (the rest did not fit; ask again) and holds the records among them it
@@ -76,7 +90,17 @@ export type SyncWireType = SyncWireMessage['type']
 
 const room = bytes(32)
 const channel = optional(bytes(16))
+const log = optional(oneOf(...SYNC_LOG_NAMES))
 const rbsr = bytes({ min: 1, max: MAX_SYNC_MESSAGE_BYTES })
+
+/** A request names one log: `channel` and `log` together are refused. */
+function oneLog<T extends { readonly channel?: Bytes | undefined; readonly log?: SyncLogName | undefined }>(check: Check<T>): Check<T> {
+  return (value, path) => {
+    const fields = check(value, path)
+    if (fields.channel !== undefined && fields.log !== undefined) throw new SchemaError('log', 'a request names a channel or a log, not both')
+    return fields
+  }
+}
 
 interface WireType {
   readonly maxBytes: number
@@ -84,12 +108,12 @@ interface WireType {
 }
 
 const TYPES: Readonly<Record<SyncWireType, WireType>> = {
-  'sync-open': { maxBytes: MAX_SYNC_CARRIER_BYTES, check: struct({ v: uint(), t: text(16), room, channel, rbsr }) },
+  'sync-open': { maxBytes: MAX_SYNC_CARRIER_BYTES, check: oneLog(struct({ v: uint(), t: text(16), room, channel, log, rbsr })) },
   'sync-msg': { maxBytes: MAX_SYNC_CARRIER_BYTES, check: struct({ v: uint(), t: text(16), rbsr }) },
   'sync-genesis': { maxBytes: 128, check: struct({ v: uint(), t: text(16), room }) },
   'sync-fetch': {
     maxBytes: 4096 + MAX_FETCH_IDS * 34,
-    check: struct({ v: uint(), t: text(16), room, channel, ids: byteSet(32, 1, MAX_FETCH_IDS, 'ids') })
+    check: oneLog(struct({ v: uint(), t: text(16), room, channel, log, ids: byteSet(32, 1, MAX_FETCH_IDS, 'ids') }))
   },
   'sync-records': {
     maxBytes: MAX_SYNC_WIRE_BYTES,
