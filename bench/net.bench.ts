@@ -336,7 +336,7 @@ export const netBench: BenchModule = {
       await waitFor('every DHT routing table to hold 2 peers', () => [...nodes, ...finders].every((x) => routingTableSize(x) >= 2))
       phase('routing tables')
       const room = seed('room')
-      await pool(nodes, 8, (x) => announceRoom(x.libp2p, room, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }))
+      await pool(nodes, 8, async (x) => { await announceRoom(x.libp2p, room, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }) })
       phase('announce')
       const inboxes = nodes.map(() => new Inbox())
       const gossips = nodes.map((x) => new RoomGossip(x))
@@ -398,8 +398,9 @@ export const netBench: BenchModule = {
       const rooms = Array.from({ length: size.lookups }, (_, r) => seed(`dht-room-${r}`))
       const providersOf = (r: number): number[] => Array.from({ length: PROVIDERS_PER_ROOM }, (_, p) => (r * 5 + p * 3) % n)
       t = performance.now()
-      await pool(rooms.flatMap((rm, r) => providersOf(r).map((p) => ({ rm, p }))), 8, ({ rm, p }) =>
-        announceRoom(nodes[p]!.libp2p, rm, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) }))
+      await pool(rooms.flatMap((rm, r) => providersOf(r).map((p) => ({ rm, p }))), 8, async ({ rm, p }) => {
+        await announceRoom(nodes[p]!.libp2p, rm, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) })
+      })
       ctx.log(`  net.dht: ${size.lookups * PROVIDERS_PER_ROOM} room announcements in ${formatNumber(performance.now() - t)} ms`)
       for (let r = 0; r < size.lookups; r++) {
         const l = await lookup(finders[r % finders.length]!, rooms[r]!, PROVIDERS_PER_ROOM)

@@ -5,8 +5,8 @@
 import type { RoomSessionState, RoomStore, SessionPhase } from '@hearth/client'
 import { formatRoomId } from '@hearth/protocol'
 
-/** Where an archived room came from: the data directory, or an `--archive` invite. */
-export type ArchiveSource = 'stored' | 'invite'
+/** Where an archived room came from: the data directory, an `--archive` invite, or a peer's archive request (§10.9). */
+export type ArchiveSource = 'stored' | 'invite' | 'request'
 
 /**
  * An archived room's phase: the session's, or before it exists
@@ -102,6 +102,33 @@ export function roomText(event: RoomEvent): string {
   if (event.retryAt !== undefined) parts.push(`retry at ${new Date(event.retryAt).toISOString()}`)
   if (event.error !== undefined) parts.push(`${event.error.code}: ${event.error.message}`)
   return parts.join(' · ')
+}
+
+/** The `archive-request` event of `hearth serve --json`: a peer asked to keep a room, and the answer. */
+export interface ArchiveRequestEvent {
+  readonly event: 'archive-request'
+  /** The requester's peer id. */
+  readonly peer: string
+  /** The invite's room (`formatRoomId`), when the invite names one. */
+  readonly room?: string
+  /** The answer sent. */
+  readonly status: 'archiving' | 'refused'
+  /** Why (sent with the answer). */
+  readonly detail?: string
+}
+
+/** Everything the archiver reports. */
+export type ArchiverEvent = RoomEvent | ArchiveRequestEvent
+
+/** A line of text for an archive request. */
+export function archiveRequestText(event: ArchiveRequestEvent): string {
+  const room = event.room === undefined ? 'a room' : `room ${event.room}`
+  return `Archive request from ${event.peer} for ${room}: ${event.status}${event.detail === undefined ? '' : ` (${event.detail})`}`
+}
+
+/** A line of text for any archiver event. */
+export function archiverText(event: ArchiverEvent): string {
+  return event.event === 'room' ? roomText(event) : archiveRequestText(event)
 }
 
 /** What changes of a room are worth a new event (the rest, e.g. progress ticks, are not). */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { configFromEnv, loadConfigFile, resolveServeConfig, type ServeConfigInput } from './config.ts'
 import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './commands/index.ts'
 import { UsageError } from './errors.ts'
-import { roomText } from './archiver-report.ts'
+import { archiverText } from './archiver-report.ts'
 import { startDaemon } from './daemon.ts'
 import { VERSION } from './version.ts'
 
@@ -73,15 +73,23 @@ Archive:
                              data directory has none, named "Archiver") and keep it (repeatable).
                              Every room already stored in the data directory is kept too.
                                                        env HEARTH_ARCHIVE
+      --accept-archive-requests <on|off>
+                             Let peers (e.g. the web app, for a room made in the browser) ask
+                             this daemon to keep a room by handing it an invite; joined like
+                             --archive and kept across restarts
+                                                       env HEARTH_ACCEPT_ARCHIVE_REQUESTS  default on
+      --max-rooms <n>        Refuse archive requests once this many rooms are kept
+                                                       env HEARTH_MAX_ROOMS  default 1000
 
 State and output:
       --data-dir <dir>       Daemon state: peer.key (its peer id), peers.json (peer cache),
                              hearth.sqlite (identity and archived rooms, as "hearth room list")
                                                        env HEARTH_DATA_DIR  default ~/.hearth
       --config <file>        JSON file with any of: host, port, webDir, dataDir, p2pHost,
-                             tcpPort, wsPort, listen, announce, bootstrap, iceServers, archive
-      --json                 One JSON object per line (events: listening, room, stopping,
-                             stopped, error)
+                             tcpPort, wsPort, listen, announce, bootstrap, iceServers, archive,
+                             acceptArchiveRequests, maxRooms
+      --json                 One JSON object per line (events: listening, room,
+                             archive-request, stopping, stopped, error)
   -h, --help                 Show this help
 
 Flags beat environment variables (lists separated by commas or spaces), which beat the
@@ -161,7 +169,9 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     announce: values.announce,
     bootstrap: values.bootstrap,
     iceServers: values['ice-server'],
-    archive: values.archive
+    archive: values.archive,
+    acceptArchiveRequests: values['accept-archive-requests'],
+    maxRooms: values['max-rooms']
   }
   const file = values.config === undefined ? {} : await loadConfigFile(values.config)
   const config = resolveServeConfig([flags, configFromEnv(io.env), file], io.cwd)
@@ -182,7 +192,7 @@ async function runServe(args: readonly string[], io: CliIo, out: Output): Promis
     },
     listeningText(daemon.url, daemon.peerId, multiaddrs, config.dataDir)
   )
-  daemon.archiver.start((event) => { out.result({ ...event }, roomText(event)) })
+  daemon.archiver.start((event) => { out.result({ ...event }, archiverText(event)) })
 
   const reason = await new Promise<string>((resolve) => {
     const done = (): void => {
@@ -234,6 +244,8 @@ function parseServeArgsUnchecked(args: readonly string[]) {
       bootstrap: { type: 'string', multiple: true },
       'ice-server': { type: 'string', multiple: true },
       archive: { type: 'string', multiple: true },
+      'accept-archive-requests': { type: 'string' },
+      'max-rooms': { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }

@@ -7,12 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   configFromEnv,
   DEFAULT_HOST,
+  DEFAULT_MAX_ROOMS,
   DEFAULT_PORT,
   DEFAULT_TCP_PORT,
   DEFAULT_WEB_DIR,
   DEFAULT_WS_PORT,
   loadConfigFile,
+  parseCount,
   parsePort,
+  parseSwitch,
   resolveServeConfig
 } from './config.ts'
 
@@ -31,8 +34,11 @@ describe('resolveServeConfig', () => {
       announce: [],
       bootstrap: [],
       iceServers: [],
-      archive: []
+      archive: [],
+      acceptArchiveRequests: true,
+      maxRooms: DEFAULT_MAX_ROOMS
     })
+    expect(DEFAULT_MAX_ROOMS).toBe(1000)
     expect([DEFAULT_TCP_PORT, DEFAULT_WS_PORT]).toEqual([4001, 4002])
     expect(DEFAULT_WEB_DIR).toMatch(/apps[/\\]web[/\\]dist$/)
   })
@@ -139,6 +145,34 @@ describe('archive', () => {
   })
 })
 
+describe('archive requests', () => {
+  it('are accepted unless switched off by flag, HEARTH_ACCEPT_ARCHIVE_REQUESTS or the file', () => {
+    expect(configFromEnv({ HEARTH_ACCEPT_ARCHIVE_REQUESTS: 'off', HEARTH_MAX_ROOMS: '12' })).toMatchObject({ acceptArchiveRequests: 'off', maxRooms: '12' })
+    expect(resolveServeConfig([{ acceptArchiveRequests: 'off' }, { acceptArchiveRequests: 'on' }], '/')).toMatchObject({ acceptArchiveRequests: false })
+    expect(resolveServeConfig([{}, { acceptArchiveRequests: 'No' }], '/').acceptArchiveRequests).toBe(false)
+    expect(resolveServeConfig([{}, {}, { acceptArchiveRequests: false, maxRooms: 5 }], '/')).toMatchObject({ acceptArchiveRequests: false, maxRooms: 5 })
+    expect(resolveServeConfig([{ maxRooms: '7' }, { maxRooms: 9 }], '/').maxRooms).toBe(7)
+  })
+
+  it.each([[true, true], ['on', true], ['YES', true], ['1', true], [false, false], ['off', false], ['False', false], [' 0 ', false]] as const)('parseSwitch(%j) is %j', (input, expected) => {
+    expect(parseSwitch(input, 'x')).toBe(expected)
+  })
+
+  it.each(['', 'maybe', 'onn', '2'])('parseSwitch rejects %j', (input) => {
+    expect(() => parseSwitch(input, 'accept archive requests')).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(/on or off/) as unknown }))
+  })
+
+  it.each(['0', '-1', '1.5', 'x', '', '1000001', 0])('rejects max rooms %j', (input) => {
+    expect(() => resolveServeConfig([{ maxRooms: input }], '/')).toThrow(expect.objectContaining({ name: 'ConfigError', message: expect.stringMatching(/max rooms/) as unknown }))
+  })
+
+  it('parseCount takes whole numbers in range', () => {
+    expect(parseCount('1', 'n', 1, 3)).toBe(1)
+    expect(parseCount(3, 'n', 1, 3)).toBe(3)
+    expect(() => parseCount(2.5, 'n', 1, 3)).toThrow(/whole number/)
+  })
+})
+
 describe('loadConfigFile', () => {
   let dir: string
   beforeEach(async () => {
@@ -173,7 +207,9 @@ describe('loadConfigFile', () => {
       announce: ['/dns4/hearth.example.org/tcp/443/wss'],
       bootstrap: ['/dns4/b.example.org/tcp/4001/p2p/X'],
       iceServers: ['stun:s.example.org', { urls: 'turn:t.example.org', username: 'u', credential: 'c' }],
-      archive: ['hearth:?room=abc']
+      archive: ['hearth:?room=abc'],
+      acceptArchiveRequests: false,
+      maxRooms: 50
     }
     expect(await loadConfigFile(await write(JSON.stringify(settings)))).toMatchObject(settings)
   })
@@ -187,6 +223,8 @@ describe('loadConfigFile', () => {
     ['a non-list bootstrap', '{"bootstrap": "/ip4/1.2.3.4/tcp/1/p2p/X"}'],
     ['a non-string listen address', '{"listen": [1]}'],
     ['a non-list archive', '{"archive": "hearth:?room=abc"}'],
+    ['a non-boolean acceptArchiveRequests', '{"acceptArchiveRequests": [true]}'],
+    ['a non-number maxRooms', '{"maxRooms": null}'],
     ['an ICE server with unknown fields', '{"iceServers": [{"urls": "stun:x", "extra": 1}]}']
   ])('rejects %s', async (_label, content) => {
     const path = await write(content)

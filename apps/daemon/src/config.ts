@@ -42,6 +42,10 @@ export interface ServeConfig {
   iceServers: IceServer[]
   /** Invite links of rooms to archive (joined once with the daemon's identity, then kept). @default [] */
   archive: string[]
+  /** Whether peers may ask the archiver to keep a room (PROTOCOL.md §10.9). @default true */
+  acceptArchiveRequests: boolean
+  /** Most rooms kept before archive requests are refused (stored and `archive` rooms count; they are kept regardless). @default 1000 */
+  maxRooms: number
 }
 
 /** Partial settings as they come from one source (flags, env or file), not yet validated. */
@@ -58,6 +62,8 @@ export interface ServeConfigInput {
   bootstrap?: readonly string[] | undefined
   iceServers?: readonly (string | IceServer)[] | undefined
   archive?: readonly string[] | undefined
+  acceptArchiveRequests?: string | boolean | undefined
+  maxRooms?: string | number | undefined
 }
 
 /** Default port of `hearth serve`. */
@@ -72,6 +78,12 @@ export const DEFAULT_TCP_PORT = 4001
 /** Default libp2p WebSocket port. */
 export const DEFAULT_WS_PORT = 4002
 
+/** Default of `maxRooms`: rooms kept before archive requests are refused. */
+export const DEFAULT_MAX_ROOMS = 1000
+
+/** Largest `maxRooms` accepted. */
+export const MAX_MAX_ROOMS = 1_000_000
+
 /** The built web app, resolved relative to this package (apps/daemon/src → apps/web/dist). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url))
 
@@ -83,13 +95,14 @@ export function defaultDataDir(): string {
 const STRING_KEYS = ['host', 'dataDir', 'webDir', 'p2pHost'] as const
 const PORT_KEYS = ['port', 'tcpPort', 'wsPort'] as const
 const LIST_KEYS = ['listen', 'announce', 'bootstrap', 'iceServers', 'archive'] as const
-const CONFIG_KEYS = new Set<string>([...STRING_KEYS, ...PORT_KEYS, ...LIST_KEYS])
+const CONFIG_KEYS = new Set<string>([...STRING_KEYS, ...PORT_KEYS, ...LIST_KEYS, 'acceptArchiveRequests', 'maxRooms'])
 
 /**
  * Read settings from the environment (HEARTH_HOST, HEARTH_PORT, HEARTH_DATA_DIR,
  * HEARTH_WEB_DIR, HEARTH_P2P_HOST, HEARTH_TCP_PORT, HEARTH_WS_PORT, and the lists
  * HEARTH_LISTEN, HEARTH_ANNOUNCE, HEARTH_BOOTSTRAP, HEARTH_ICE_SERVERS, HEARTH_ARCHIVE,
- * separated by commas or whitespace). Empty variables count as unset.
+ * separated by commas or whitespace; HEARTH_ACCEPT_ARCHIVE_REQUESTS, HEARTH_MAX_ROOMS).
+ * Empty variables count as unset.
  */
 export function configFromEnv(env: Record<string, string | undefined>): ServeConfigInput {
   const pick = (name: string): string | undefined => {
@@ -109,7 +122,9 @@ export function configFromEnv(env: Record<string, string | undefined>): ServeCon
     announce: list('HEARTH_ANNOUNCE'),
     bootstrap: list('HEARTH_BOOTSTRAP'),
     iceServers: list('HEARTH_ICE_SERVERS'),
-    archive: list('HEARTH_ARCHIVE')
+    archive: list('HEARTH_ARCHIVE'),
+    acceptArchiveRequests: pick('HEARTH_ACCEPT_ARCHIVE_REQUESTS'),
+    maxRooms: pick('HEARTH_MAX_ROOMS')
   }
 }
 
@@ -160,6 +175,16 @@ export async function loadConfigFile(path: string): Promise<ServeConfigInput> {
     }
     input[key] = value
   }
+  const accept = record.acceptArchiveRequests
+  if (accept !== undefined && typeof accept !== 'boolean' && typeof accept !== 'string') {
+    throw new ConfigError(`"acceptArchiveRequests" in ${path} must be true or false`)
+  }
+  input.acceptArchiveRequests = accept
+  const maxRooms = record.maxRooms
+  if (maxRooms !== undefined && typeof maxRooms !== 'number' && typeof maxRooms !== 'string') {
+    throw new ConfigError(`"maxRooms" in ${path} must be a number`)
+  }
+  input.maxRooms = maxRooms
   const ice = record.iceServers
   if (ice !== undefined && !(Array.isArray(ice) && ice.every(isIceServerInput))) {
     throw new ConfigError(`"iceServers" in ${path} must be a list of URLs or {urls, username?, credential?} objects`)
@@ -212,8 +237,28 @@ export function resolveServeConfig(sources: readonly ServeConfigInput[], cwd: st
     announce: multiaddrs('announce', first('announce')),
     bootstrap,
     iceServers: (first('iceServers') ?? []).map(parseIceServer),
-    archive: [...new Set((first('archive') ?? []).map((link) => link.trim()).filter((link) => link !== ''))]
+    archive: [...new Set((first('archive') ?? []).map((link) => link.trim()).filter((link) => link !== ''))],
+    acceptArchiveRequests: parseSwitch(first('acceptArchiveRequests') ?? true, 'accept archive requests'),
+    maxRooms: parseCount(first('maxRooms') ?? DEFAULT_MAX_ROOMS, 'max rooms', 1, MAX_MAX_ROOMS)
   }
+}
+
+/** Parse an on/off setting: a boolean, or on/off, true/false, yes/no, 1/0 (any case). */
+export function parseSwitch(value: string | boolean, what: string): boolean {
+  if (typeof value === 'boolean') return value
+  const word = value.trim().toLowerCase()
+  if (['on', 'true', 'yes', '1'].includes(word)) return true
+  if (['off', 'false', 'no', '0'].includes(word)) return false
+  throw new ConfigError(`${what} must be on or off, got ${JSON.stringify(value)}`)
+}
+
+/** Parse a whole number from `min` to `max`. */
+export function parseCount(value: string | number, what: string, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return n
 }
 
 /** Parse a TCP port (0–65535); 0 means "any free port". */

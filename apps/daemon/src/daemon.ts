@@ -50,6 +50,7 @@ export async function startDaemon(config: ServeConfig, options: StartDaemonOptio
       port: config.port,
       dataDir: config.dataDir,
       webDir: config.webDir,
+      iceServers: config.iceServers,
       bootstrap: ({ host }) => (network === undefined ? [] : browserBootstrap(network.multiaddrs(), host))
     })
   } catch (error) {
@@ -59,7 +60,9 @@ export async function startDaemon(config: ServeConfig, options: StartDaemonOptio
   let archiver: Archiver
   try {
     network = await startNetwork(config, options)
-    archiver = await Archiver.open({ node: network.node, dataDir: config.dataDir, invites: config.archive })
+    archiver = await Archiver.open({
+      node: network.node, dataDir: config.dataDir, invites: config.archive, acceptRequests: config.acceptArchiveRequests, maxRooms: config.maxRooms
+    })
   } catch (error) {
     await Promise.allSettled([network?.stop(), server.close()])
     await lock.release()

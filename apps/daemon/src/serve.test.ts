@@ -74,8 +74,9 @@ describe('serve', () => {
     expect(res.headers.get('cache-control')).toBe('no-store')
     const text = await res.text()
     const body = JSON.parse(text) as { daemon: { startedAt: string } }
-    expect(Object.keys(body).sort()).toEqual(['bootstrap', 'daemon', 'version'])
-    expect(body).toMatchObject({ version: VERSION, bootstrap: [] })
+    expect(Object.keys(body).sort()).toEqual(['bootstrap', 'daemon', 'iceServers', 'version'])
+    // No ICE servers configured: the app contacts no STUN/TURN server (host candidates only).
+    expect(body).toMatchObject({ version: VERSION, bootstrap: [], iceServers: [] })
     expect(Object.keys(body.daemon)).toEqual(['startedAt'])
     expect(Number.isNaN(Date.parse(body.daemon.startedAt))).toBe(false)
     expect(text).not.toContain(fixture.root)
@@ -162,6 +163,17 @@ describe('serve lifecycle', () => {
     try {
       const body = (await (await fetch(new URL('hearth-config.json', other.url))).json()) as { bootstrap: unknown }
       expect(body.bootstrap).toEqual(addrs)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('hands the configured ICE servers to the web app', async () => {
+    const iceServers = [{ urls: 'stun:stun.example.org:3478' }, { urls: 'turn:turn.example.org', username: 'u', credential: 'p' }]
+    const other = await serve({ port: 0, dataDir: fixture.dataDir, webDir: fixture.webDir, iceServers })
+    try {
+      const body = (await (await fetch(new URL('hearth-config.json', other.url))).json()) as { iceServers: unknown }
+      expect(body.iceServers).toEqual(iceServers)
     } finally {
       await other.close()
     }

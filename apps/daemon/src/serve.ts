@@ -27,6 +27,12 @@ export interface ServeOptions {
    * @default no addresses
    */
   bootstrap?: (request: BootstrapRequest) => readonly string[]
+  /**
+   * ICE servers the web app's WebRTC should use: the daemon's own list (empty unless the
+   * operator configured STUN/TURN servers, so pages it serves contact no third party).
+   * @default [] (host candidates only)
+   */
+  iceServers?: readonly IceServerDocument[]
   /** How long close() lets in-flight requests finish before cutting connections. @default 2000 */
   closeGraceMs?: number
 }
@@ -47,11 +53,19 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** One ICE server as the web app's RTCPeerConnection takes it. */
+export interface IceServerDocument {
+  urls: string | string[]
+  username?: string
+  credential?: string
+}
+
 /** Body of `GET /hearth-config.json`. */
 export interface HearthConfigDocument {
   version: string
   daemon: { startedAt: string }
   bootstrap: string[]
+  iceServers: IceServerDocument[]
 }
 
 /** Path of the daemon's config document. */
@@ -73,7 +87,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const configDocument = (request: BootstrapRequest): HearthConfigDocument => ({
     version: VERSION,
     daemon: { startedAt },
-    bootstrap: [...bootstrap(request)]
+    bootstrap: [...bootstrap(request)],
+    iceServers: (options.iceServers ?? []).map((server) => ({ ...server }))
   })
 
   const server = createServer((req, res) => {

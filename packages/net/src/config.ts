@@ -1,5 +1,5 @@
 /**
- * Configuration of a Hearth libp2p node (docs/drafts/network.md §10.1).
+ * Configuration of a Hearth libp2p node (PROTOCOL.md §10.1).
  *
  * Production defaults keep libp2p's secure behaviour: the default connection
  * gater, the kad-dht mapper that drops private addresses, libp2p's WebRTC ICE
@@ -11,6 +11,7 @@ import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { PeerInfoMapper } from '@libp2p/kad-dht'
 import { passthroughMapper } from '@libp2p/kad-dht'
 import type { Libp2pOptions } from 'libp2p'
+import type { PeerCacheStore } from './peer-cache-store.ts'
 
 /** libp2p's datastore interface (from `interface-datastore`, through libp2p's own options type). */
 export type Datastore = NonNullable<Libp2pOptions['datastore']>
@@ -54,6 +55,35 @@ export interface DhtTiming {
   readonly reprovideThresholdMs?: number
 }
 
+/**
+ * Limits of the circuit-relay v2 server (server profile), per PROTOCOL.md §10.1.
+ *
+ * libp2p's defaults (go-libp2p's: 2 minutes and 128 KiB per relayed
+ * connection) are meant for hole-punching signalling only; they would cut a
+ * Hearth history sync (§8.10: frames up to 1 MiB) and any chat session. A
+ * Hearth relay is a fallback for peers that cannot connect directly, so its
+ * defaults let one relayed connection carry a catch-up sync of a typical room
+ * and half an hour of chat, while bounding what a volunteer donates: 30 minutes
+ * and 32 MiB per relayed connection, at most 128 reservations. A connection
+ * cut by a limit is re-dialled through the relay by the room session; sync is
+ * idempotent (§8.10), so a cut sync resumes with what is still missing.
+ */
+export interface RelayServerConfig {
+  /** Most peers holding a reservation (reachable through this relay) at once. @default 128 */
+  readonly maxReservations?: number
+  /** Longest life of one relayed connection, in ms. @default 1_800_000 (30 minutes) */
+  readonly durationLimit?: number
+  /** Most bytes one relayed connection carries (both directions together). @default 33_554_432 (32 MiB) */
+  readonly dataLimit?: number
+}
+
+/** The defaults of {@link RelayServerConfig}. */
+export const DEFAULT_RELAY_LIMITS: Required<RelayServerConfig> = {
+  maxReservations: 128,
+  durationLimit: 1_800_000,
+  dataLimit: 32 * 1024 * 1024
+}
+
 /** Everything `createHearthNode` accepts. Every field has a production default except `profile`. */
 export interface HearthNodeConfig {
   /**
@@ -77,16 +107,38 @@ export interface HearthNodeConfig {
   readonly iceServers?: readonly RTCIceServer[]
   /** Node only: the local address node-datachannel binds ICE to (needed in a loopback-only namespace). */
   readonly rtcBindAddress?: string
-  /** Server: a directory for the node's own files (currently `peers.json`, the peer cache). */
+  /**
+   * Server: a directory for the node's own files (currently `peers.json`, the
+   * peer cache, used when `peerCache` is not set).
+   */
   readonly dataDir?: string
+  /**
+   * Where the node keeps the addresses of peers it was connected to (the web
+   * app: IndexedDB). Loaded at start (added to the bootstrap list), saved
+   * every `peerCacheSaveIntervalMs` when changed and when the node stops.
+   * Default: `<dataDir>/peers.json` when `dataDir` is set, else none.
+   */
+  readonly peerCache?: PeerCacheStore
+  /** How often a changed peer cache is saved while running, in ms; 0: only on stop. @default 300_000 */
+  readonly peerCacheSaveIntervalMs?: number
+  /**
+   * Multiaddrs this node may always dial, even where libp2p's default
+   * connection gater refuses them (a browser refuses insecure `/ws` and private
+   * addresses): the address of the daemon that served the app, e.g.
+   * `/ip4/127.0.0.1/tcp/4002/ws/p2p/<id>`. A dialled address is allowed when
+   * it starts with a trusted address (so `…/p2p-circuit/webrtc/p2p/<peer>`
+   * through that daemon is allowed too) or has the same host and port; every
+   * other address keeps libp2p's default gating. Production-safe.
+   */
+  readonly trustedAddresses?: readonly string[]
   /** A libp2p datastore (DHT records, peer store). Default: in memory. */
   readonly datastore?: Datastore
   /** DHT mode override; by default servers are DHT servers and browsers DHT clients. */
   readonly dhtClientMode?: boolean
   /** DHT timing overrides. */
   readonly dht?: DhtTiming
-  /** Circuit-relay server limits (server profile). */
-  readonly relay?: { readonly maxReservations?: number }
+  /** Circuit-relay server limits (server profile); see {@link RelayServerConfig}. */
+  readonly relay?: RelayServerConfig
   /** The clock (Unix ms) DHT validators judge record expiry by. Default `Date.now`; tests shift it. */
   readonly clock?: () => number
   /** Test-only settings; see {@link loopbackTestConfig}. Never set in production. */

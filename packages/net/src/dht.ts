@@ -45,11 +45,19 @@ export function roomCidObject(roomId: Uint8Array): CID {
 
 /**
  * Announce that this node is online in `roomId`: provide the room CID to the
- * DHT nodes closest to it. Resolves when the provide query ends; the record
- * is republished automatically until {@link leaveRoom}.
+ * DHT nodes closest to it, with our current addresses. Resolves when the
+ * provide query ends, with the number of DHT nodes that took the record —
+ * 0 when none did (e.g. the routing table was still empty: kad-dht ends such
+ * a query without an error), and the caller should announce again later.
+ * The record is republished automatically until {@link leaveRoom}.
  */
-export async function announceRoom(node: DhtHost, roomId: Uint8Array, options: QueryOptions = {}): Promise<void> {
-  for await (const event of node.services.dht.provide(roomCidObject(roomId), options)) options.onQueryEvent?.(event)
+export async function announceRoom(node: DhtHost, roomId: Uint8Array, options: QueryOptions = {}): Promise<number> {
+  const stored = new Set<string>()
+  for await (const event of node.services.dht.provide(roomCidObject(roomId), options)) {
+    options.onQueryEvent?.(event)
+    if (event.name === 'PEER_RESPONSE' && event.messageName === 'ADD_PROVIDER') stored.add(event.from.toString())
+  }
+  return stored.size
 }
 
 /** Stop republishing this node's presence in `roomId`; the remote records then expire. */

@@ -5,7 +5,7 @@
  * - the DHT: the node provides the room's CID while joined (§10.2, in the
  *   background, again when a room peer appears and the last announcement
  *   failed); `findPeers` looks the providers up and dials them;
- * - gossip: the room's three topics through `RoomGossip` (§10.4), each
+ * - gossip: the room's four topics through `RoomGossip` (§10.4), each
  *   message judged by the session's sink;
  * - sync: one `/hearth/sync/1.0.0` service per node (§10.7) answering for
  *   every room the node has joined, by room id.
@@ -29,6 +29,10 @@ import { RoomGossip } from './gossip.ts'
 import type { HearthNode } from './node.ts'
 import { handleSync, syncPeerOf } from './streams/sync-protocol.ts'
 import type { DialOptions, ServeOptions, StreamService } from './streams/stream-service.ts'
+
+/** First wait before announcing a room again when no DHT node took the announcement; doubles per failure. */
+const ANNOUNCE_RETRY_MS = 1_000
+const MAX_ANNOUNCE_RETRY_MS = 60_000
 
 /** What a room network reports, for diagnostics, metrics and tests. */
 export interface RoomNetworkObserver {
@@ -140,6 +144,13 @@ class Libp2pRoomPresence implements RoomPresence {
   readonly #providers = new Set<string>()
   readonly #listeners = new Set<(peer: RoomPeerInfo) => void>()
   #announcing: Promise<void> | undefined
+  /** Announce again when the running announcement ends (our addresses changed meanwhile). */
+  #announceAgain = false
+  /** The next try after an announcement no DHT node took, and the wait before it (doubling). */
+  #retry: ReturnType<typeof setTimeout> | undefined
+  #retryMs = ANNOUNCE_RETRY_MS
+  /** Our addresses as last announced (a provider record carries them). */
+  #addresses = ''
   /** Aborts an announcement still running when the room is left (it can take a DHT query timeout). */
   readonly #abort = new AbortController()
   #announced = false
@@ -160,15 +171,53 @@ class Libp2pRoomPresence implements RoomPresence {
     this.#onLeave = onLeave
     this.#topic = roomTopic(replica.room, 'authority')
     node.libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
+    node.libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
   }
 
-  /** Provide the room's CID (in the background; one announcement at a time). */
+  /**
+   * Our addresses changed (e.g. a relay reservation gave a browser its first
+   * dialable address): the provider records out there carry the old ones, so
+   * announce again.
+   */
+  readonly #onSelfUpdate = (): void => {
+    if (this.#left || this.#addressKey() === this.#addresses) return
+    if (this.#announcing !== undefined) this.#announceAgain = true
+    else this.announce()
+  }
+
+  #addressKey(): string {
+    return this.#node.libp2p.getMultiaddrs().map(String).sort().join(' ')
+  }
+
+  /**
+   * Provide the room's CID (in the background; one announcement at a time).
+   * An announcement that no DHT node took (none known yet, or all failed) is
+   * tried again after 1 s, doubling up to a minute, until one succeeds.
+   */
   announce(): void {
     if (this.#announcing !== undefined || this.#left) return
+    clearTimeout(this.#retry)
+    this.#retry = undefined
+    this.#addresses = this.#addressKey()
     this.#announcing = announceRoom(this.#node.libp2p, this.room, { signal: this.#abort.signal })
-      .then(() => { this.#announced = true })
-      .catch((err: unknown) => { if (!this.#abort.signal.aborted) this.#options.observer?.error?.(err, 'announce') })
-      .finally(() => { this.#announcing = undefined })
+      .then((stored) => {
+        if (stored === 0) throw new Error('no DHT node took the room announcement')
+        this.#announced = true
+        this.#retryMs = ANNOUNCE_RETRY_MS
+      })
+      .catch((err: unknown) => {
+        if (this.#abort.signal.aborted) return
+        this.#options.observer?.error?.(err, 'announce')
+        this.#retry = setTimeout(() => { this.announce() }, this.#retryMs)
+        this.#retryMs = Math.min(this.#retryMs * 2, MAX_ANNOUNCE_RETRY_MS)
+      })
+      .finally(() => {
+        this.#announcing = undefined
+        if (this.#announceAgain && !this.#left) {
+          this.#announceAgain = false
+          this.announce()
+        }
+      })
   }
 
   async findPeers(options: FindPeersOptions = {}): Promise<readonly RoomPeerInfo[]> {
@@ -225,7 +274,8 @@ class Libp2pRoomPresence implements RoomPresence {
     this.#gossip.join(this.room, {
       onAuthority: (bytes, origin) => judged('authority', origin.from, bytes, (from) => sink.onAuthority(bytes, from)),
       onEvent: (bytes, origin) => judged('events', origin.from, bytes, (from) => sink.onEvent(bytes, from)),
-      onSignal: (signal, origin) => judged('signals', origin.from, new Uint8Array(0), (from) => sink.onSignal(signal, from))
+      onSignal: (signal, origin) => judged('signals', origin.from, new Uint8Array(0), (from) => sink.onSignal(signal, from)),
+      onProfile: (bytes, origin) => judged('profiles', origin.from, bytes, (from) => sink.onProfile(bytes, from))
     })
   }
 
@@ -243,6 +293,8 @@ class Libp2pRoomPresence implements RoomPresence {
     this.#left = true
     this.#listeners.clear()
     this.#node.libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
+    this.#node.libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    clearTimeout(this.#retry)
     if (this.#subscribed) this.#gossip.leave(this.room)
     this.#onLeave()
     this.#abort.abort()

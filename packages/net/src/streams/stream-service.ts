@@ -4,6 +4,10 @@
  * the concurrency limits (answering `busy` over them), and open outgoing
  * conversations by dialling the protocol. `stop()` unregisters the handler
  * and ends the conversations being served.
+ *
+ * Both run over limited (relayed) connections too (§10.7): a peer reachable
+ * only through a relay still syncs. A direct connection is used when there is
+ * one; a relayed one already open is reused rather than dialling another.
  */
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import { systemClock, type Clock } from '@hearth/client'
@@ -11,8 +15,8 @@ import { ConversationSlots, type ConversationLimits } from './conversation-slots
 import { FramedStream } from './message-stream.ts'
 import { StreamClosedError } from './errors.ts'
 
-/** The part of libp2p the stream protocols use. */
-export type StreamHost = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+/** The part of libp2p the stream protocols use (`getConnections` lets a dial reuse an open relayed connection). */
+export type StreamHost = Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'> & Partial<Pick<Libp2p, 'getConnections'>>
 
 /** A node with libp2p (a `HearthNode`, or anything shaped like one). */
 export interface StreamNode {
@@ -120,7 +124,9 @@ export async function serveProtocol(node: StreamNode, spec: ProtocolSpec, option
     void run(stream, connection.remotePeer.toString())
   }, {
     // Leave libp2p's own per-connection cap above ours, so that we, not a reset, answer `busy`.
-    maxInboundStreams: (options.maxPerPeer ?? spec.defaults.maxPerPeer) + 4
+    maxInboundStreams: (options.maxPerPeer ?? spec.defaults.maxPerPeer) + 4,
+    // Relay fallback (§10.1): serve peers we reach only through a relay.
+    runOnLimitedConnection: true
   })
 
   return {
@@ -143,9 +149,12 @@ export async function dialProtocol(node: StreamNode, peer: PeerId, protocol: str
   const controller = new AbortController()
   const timer = clock.after(options.openTimeoutMs ?? 15_000)
   void timer.promise.then(() => { controller.abort(new Error(`opening ${protocol} timed out`)) })
-  const abort: AbortOptions = { signal: controller.signal }
+  const abort: AbortOptions & { runOnLimitedConnection: true } = { signal: controller.signal, runOnLimitedConnection: true }
   try {
-    const raw = await node.libp2p.dialProtocol(peer, protocol, abort)
+    // libp2p's dial reuses only unlimited connections; with none, it would dial the relay again.
+    const open = node.libp2p.getConnections?.(peer).filter((c) => c.status === 'open') ?? []
+    const relayed = open.every((c) => c.limits !== undefined) ? open[0] : undefined
+    const raw = relayed !== undefined ? await relayed.newStream(protocol, abort) : await node.libp2p.dialProtocol(peer, protocol, abort)
     return new FramedStream(raw, {
       maxFrameBytes,
       clock,
