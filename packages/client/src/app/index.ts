@@ -1,0 +1,8 @@
+/** The app core: `HearthApp` and its contract (types.ts), for the web app and later the CLI. */
+export type * from './types.ts'
+export { HearthApp, type HearthAppDeps } from './hearth-app.ts'
+export * from './errors.ts'
+export { LIMITS } from './validate.ts'
+export { PAGE_SIZE } from './message-page.ts'
+export { DEFAULT_CHANNEL } from './room-lifecycle.ts'
+export { TYPING_MS, PRESENCE_TTL_MS } from './app-room.ts'
