@@ -18,6 +18,7 @@ import { syncBench } from './sync.bench.ts'
 import { channelBench } from './channel.bench.ts'
 import { syncTransferBench } from './sync-transfer.bench.ts'
 import { netBench } from './net.bench.ts'
+import { bundleBench } from './bundle.bench.ts'
 import { createContext, formatTable, resolveBaselines, writeResults, type BenchModule, type Row } from './harness.ts'
 
 /** Every benchmark, in run order. Add new modules here. */
@@ -27,7 +28,8 @@ const MODULES: readonly BenchModule[] = [
   syncBench,
   channelBench,
   syncTransferBench,
-  netBench
+  netBench,
+  bundleBench
 ]
 
 /** Where results go: bench/results.json, or BENCH_RESULTS (the smoke test writes elsewhere). */

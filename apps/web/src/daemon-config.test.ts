@@ -14,6 +14,16 @@ describe('parseDaemonConfig', () => {
     })
   })
 
+  it('accepts optional ICE servers, keeping only what RTCPeerConnection reads', () => {
+    const iceServers = [{ urls: 'stun:stun.example.org' }, { urls: ['turn:a', 'turns:b'], username: 'u', credential: 'c', extra: 1 }]
+    expect(parseDaemonConfig({ ...valid, iceServers }).iceServers).toEqual([
+      { urls: 'stun:stun.example.org' },
+      { urls: ['turn:a', 'turns:b'], username: 'u', credential: 'c' }
+    ])
+    expect(parseDaemonConfig({ ...valid, iceServers: [] }).iceServers).toEqual([])
+    expect(parseDaemonConfig(valid)).not.toHaveProperty('iceServers')
+  })
+
   it.each([
     ['null', null],
     ['an array', []],
@@ -22,7 +32,10 @@ describe('parseDaemonConfig', () => {
     ['no daemon', { ...valid, daemon: undefined }],
     ['a bad date', { ...valid, daemon: { startedAt: 'yesterday' } }],
     ['bootstrap not a list', { ...valid, bootstrap: 'x' }],
-    ['bootstrap with a number', { ...valid, bootstrap: [1] }]
+    ['bootstrap with a number', { ...valid, bootstrap: [1] }],
+    ['iceServers not a list', { ...valid, iceServers: 'stun:x' }],
+    ['an ICE server without urls', { ...valid, iceServers: [{ username: 'u' }] }],
+    ['an ICE server with a numeric credential', { ...valid, iceServers: [{ urls: 'turn:x', credential: 1 }] }]
   ])('rejects %s', (_label, body) => {
     expect(() => parseDaemonConfig(body)).toThrow(expect.objectContaining({ name: 'InvalidDaemonConfigError' }))
   })

@@ -8,6 +8,8 @@ export interface DaemonConfig {
   startedAt: Date
   /** Multiaddrs to dial to join the network; empty until the network layer fills it. */
   bootstrap: string[]
+  /** ICE servers for WebRTC, when the daemon names them (absent: the browser uses libp2p's defaults). */
+  iceServers?: RTCIceServer[]
 }
 
 /** The daemon answered, but not with a valid Hearth config document. */
@@ -26,7 +28,7 @@ export const DAEMON_CONFIG_PATH = '/hearth-config.json'
 /** Validate the JSON body of /hearth-config.json. Throws InvalidDaemonConfigError. */
 export function parseDaemonConfig(body: unknown): DaemonConfig {
   if (!isRecord(body)) throw new InvalidDaemonConfigError('config is not an object')
-  const { version, daemon, bootstrap } = body
+  const { version, daemon, bootstrap, iceServers } = body
   if (typeof version !== 'string' || version === '') throw new InvalidDaemonConfigError('missing version')
   if (!isRecord(daemon) || typeof daemon.startedAt !== 'string') {
     throw new InvalidDaemonConfigError('missing daemon.startedAt')
@@ -36,7 +38,27 @@ export function parseDaemonConfig(body: unknown): DaemonConfig {
   if (!Array.isArray(bootstrap) || !bootstrap.every((addr) => typeof addr === 'string')) {
     throw new InvalidDaemonConfigError('bootstrap must be a list of strings')
   }
-  return { version, startedAt, bootstrap: [...bootstrap] }
+  if (iceServers !== undefined && !(Array.isArray(iceServers) && iceServers.every(isIceServer))) {
+    throw new InvalidDaemonConfigError('iceServers must be a list of {urls, username?, credential?}')
+  }
+  return { version, startedAt, bootstrap: [...bootstrap], ...(iceServers !== undefined ? { iceServers: iceServers.map(copyIceServer) } : {}) }
+}
+
+/** `{urls: string | string[], username?: string, credential?: string}` (RTCIceServer). */
+function isIceServer(value: unknown): value is RTCIceServer {
+  if (!isRecord(value)) return false
+  const { urls, username, credential } = value
+  const urlsOk = typeof urls === 'string' || (Array.isArray(urls) && urls.length > 0 && urls.every((url) => typeof url === 'string'))
+  return urlsOk && (username === undefined || typeof username === 'string') && (credential === undefined || typeof credential === 'string')
+}
+
+/** Only the fields RTCPeerConnection reads, copied. */
+function copyIceServer({ urls, username, credential }: RTCIceServer): RTCIceServer {
+  return {
+    urls: Array.isArray(urls) ? [...urls] : urls,
+    ...(username !== undefined ? { username } : {}),
+    ...(credential !== undefined ? { credential } : {})
+  }
 }
 
 /** Options of {@link fetchDaemonConfig}. */

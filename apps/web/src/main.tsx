@@ -1,35 +1,38 @@
-// Browser entry point and composition root of the web app: the identity vault on
-// IndexedDB (through @hearth/store-idb), mounted into the Hearth shell. The network
-// and rooms are wired here as their layers land.
+// Browser entry point and composition root of the web app: the app core (HearthApp) on
+// IndexedDB storage (@hearth/store-idb) and the browser libp2p network (./net), mounted
+// into the Hearth UI.
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { IdentityVault } from '@hearth/client'
+import { HearthApp } from '@hearth/client'
 import { IdbStorageAdapter } from '@hearth/store-idb'
 import { App } from './App.tsx'
-import { IdentityPanel } from './identity/identity-panel.tsx'
-import { useIdentity } from './identity/use-identity.ts'
+import { startBrowserNetwork } from './net/browser-network.ts'
 import './styles.css'
 
 /** The browser's one IndexedDB database for this origin. */
 const DATABASE_NAME = 'hearth'
 
-let vault: Promise<IdentityVault> | undefined
-function openVault(): Promise<IdentityVault> {
-  vault ??= IdbStorageAdapter.open(DATABASE_NAME).then((storage) => IdentityVault.open({ storage }))
-  return vault
-}
-
-function Root() {
-  const identity = useIdentity(openVault)
-  return <App onboarding={<IdentityPanel state={identity} />} />
-}
-
 const container = document.getElementById('root')
 if (container === null) throw new Error('index.html has no #root element')
+const root = createRoot(container)
 
-createRoot(container).render(
-  <StrictMode>
-    <Root />
-  </StrictMode>
-)
+async function start(): Promise<void> {
+  const storage = await IdbStorageAdapter.open(DATABASE_NAME)
+  const app = await HearthApp.open({ storage, network: (keypair) => startBrowserNetwork(keypair), origin: window.location.origin })
+  window.addEventListener('pagehide', () => { void app.close() })
+  root.render(
+    <StrictMode>
+      <App app={app} />
+    </StrictMode>
+  )
+}
+
+start().catch((err: unknown) => {
+  root.render(
+    <div role="alert" className="empty-state">
+      <h1>Hearth could not start</h1>
+      <p className="error">This browser’s storage could not be opened: {err instanceof Error ? err.message : String(err)}</p>
+    </div>
+  )
+})

@@ -19,13 +19,14 @@
  */
 import type { Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { isMultiaddr, multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { roomTopic, toHex, type Bytes, type RoomTopicKind } from '@hearth/protocol'
 import type {
   FindPeersOptions, GossipVerdict, LookupOptions, RoomGossipSink, RoomNetwork, RoomPeerInfo, RoomPresence, SyncPeer, SyncReplica, SyncResponder
 } from '@hearth/client'
 import { announceRoom, findRoomPeers, leaveRoom } from './dht.ts'
 import { RoomGossip } from './gossip.ts'
+import { dialRoomPeer } from './room-dial.ts'
 import type { HearthNode } from './node.ts'
 import { handleSync, syncPeerOf } from './streams/sync-protocol.ts'
 import type { DialOptions, ServeOptions, StreamService } from './streams/stream-service.ts'
@@ -33,6 +34,34 @@ import type { DialOptions, ServeOptions, StreamService } from './streams/stream-
 /** First wait before announcing a room again when no DHT node took the announcement; doubles per failure. */
 const ANNOUNCE_RETRY_MS = 1_000
 const MAX_ANNOUNCE_RETRY_MS = 60_000
+
+/**
+ * Once a room lookup has reached a peer, the rest of the DHT query may run
+ * for this long before it is cut short: providers known locally or found
+ * first are what a join needs, and a DHT query with few servers about can
+ * otherwise wait out its whole timeout (a lone daemon has no DHT peers, so
+ * its own query for a room it stores providers of never settles).
+ */
+const LOOKUP_SETTLE_MS = 2_000
+
+/** The signal of one room lookup: the caller's, or {@link LOOKUP_SETTLE_MS} after the first peer reached. */
+class LookupSettle {
+  readonly #stop = new AbortController()
+  readonly signal: AbortSignal
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(outer: AbortSignal | undefined) {
+    this.signal = outer === undefined ? this.#stop.signal : AbortSignal.any([outer, this.#stop.signal])
+  }
+
+  reached(): void {
+    this.#timer ??= setTimeout(() => { this.#stop.abort() }, LOOKUP_SETTLE_MS)
+  }
+
+  done(): void {
+    clearTimeout(this.#timer)
+  }
+}
 
 /** What a room network reports, for diagnostics, metrics and tests. */
 export interface RoomNetworkObserver {
@@ -94,10 +123,14 @@ export class Libp2pRoomNetwork implements RoomNetwork {
   async lookup(room: Bytes, options: LookupOptions = {}): Promise<readonly SyncPeer[]> {
     const { libp2p } = this.node
     const reached = new Map<string, PeerId>()
+    const settle = new LookupSettle(options.signal)
     const dial = async (target: PeerId | Multiaddr): Promise<void> => {
       try {
-        const connection = await libp2p.dial(target, options.signal === undefined ? {} : { signal: options.signal })
+        const connection = isMultiaddr(target)
+          ? await libp2p.dial(target, options.signal === undefined ? {} : { signal: options.signal })
+          : await dialRoomPeer(libp2p, target, options.signal === undefined ? {} : { signal: options.signal })
         reached.set(connection.remotePeer.toString(), connection.remotePeer)
+        settle.reached()
       } catch (err) {
         this.#options.observer?.error?.(err, `dial ${target.toString()}`)
       }
@@ -112,15 +145,16 @@ export class Libp2pRoomNetwork implements RoomNetwork {
     })
     try {
       const limit = options.limit ?? this.#options.findLimit ?? 20
-      for await (const peer of findRoomPeers(libp2p, room, { limit, ...(options.signal === undefined ? {} : { signal: options.signal }) })) {
+      for await (const peer of findRoomPeers(libp2p, room, { limit, signal: settle.signal })) {
         this.#options.observer?.found?.(room, peer.id.toString())
         if (peer.multiaddrs.length > 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
         dials.push(dial(peer.id))
       }
     } catch (err) {
-      if (!options.signal?.aborted) this.#options.observer?.error?.(err, 'room lookup')
+      if (!settle.signal.aborted) this.#options.observer?.error?.(err, 'room lookup')
     }
     await Promise.all(dials)
+    settle.done()
     return [...reached.values()].map((peer) => syncPeerOf(this.node, peer, this.#options.dial))
   }
 
@@ -223,23 +257,26 @@ class Libp2pRoomPresence implements RoomPresence {
   async findPeers(options: FindPeersOptions = {}): Promise<readonly RoomPeerInfo[]> {
     const { libp2p } = this.#node
     const dials: Promise<void>[] = []
+    const settle = new LookupSettle(options.signal)
     try {
       const limit = options.limit ?? this.#options.findLimit ?? 20
-      for await (const peer of findRoomPeers(libp2p, this.room, { limit, ...(options.signal === undefined ? {} : { signal: options.signal }) })) {
+      for await (const peer of findRoomPeers(libp2p, this.room, { limit, signal: settle.signal })) {
         const id = peer.id.toString()
         this.#options.observer?.found?.(this.room, id)
         this.#providers.add(id)
         dials.push((async () => {
           if (peer.multiaddrs.length > 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
-          if (libp2p.getConnections(peer.id).length === 0) await libp2p.dial(peer.id, options.signal === undefined ? {} : { signal: options.signal })
+          await dialRoomPeer(libp2p, peer.id, options.signal === undefined ? {} : { signal: options.signal })
+          settle.reached()
           this.#appeared(id)
         })().catch((err: unknown) => { this.#options.observer?.error?.(err, `dial ${id}`) }))
       }
     } catch (err) {
       // An aborted or failed lookup still leaves the peers found so far, and those we know from gossip.
-      if (!options.signal?.aborted) this.#options.observer?.error?.(err, 'room lookup')
+      if (!settle.signal.aborted) this.#options.observer?.error?.(err, 'room lookup')
     }
     await Promise.all(dials)
+    settle.done()
     return this.peers()
   }
 

@@ -33,6 +33,8 @@ export interface DaemonProcess {
   dataDir: string
   /** Everything the daemon wrote to stderr so far. */
   stderr(): string
+  /** The JSON events the daemon printed after "listening" (room and archive events), so far. */
+  events(): unknown[]
   /** SIGINT, wait for exit; resolves with the exit code (expect 0). */
   stop(): Promise<number | null>
 }
@@ -60,12 +62,23 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonPr
     throw error
   }
 
+  const events: unknown[] = []
+  void (async () => {
+    for (let next = await lines.next(); next.done !== true; next = await lines.next()) {
+      try {
+        events.push(JSON.parse(next.value))
+      } catch {
+        events.push(next.value)
+      }
+    }
+  })()
   let stopping: Promise<number | null> | undefined
   return {
     url,
     port,
     dataDir,
     stderr,
+    events: () => [...events],
     stop: () => {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')

@@ -1,19 +1,19 @@
 // Export a passphrase-encrypted backup of the identity as a .hearthkey file download.
 
 import { useId, useState, type SyntheticEvent } from 'react'
-import type { IdentityVault } from '@hearth/client'
 import { MIN_PASSPHRASE_LENGTH } from '@hearth/protocol'
 import { errorMessage } from './error-message.ts'
 
 /** Props of {@link BackupForm}. */
 export interface BackupFormProps {
-  readonly run: <T>(op: (vault: IdentityVault) => Promise<T>) => Promise<T>
+  /** Encrypt the identity with the passphrase (HearthAppApi.exportBackup). */
+  readonly exportBackup: (passphrase: string) => Promise<Uint8Array>
   readonly fileName: string
   readonly onDone?: () => void
 }
 
 /** Ask for a passphrase twice, encrypt, and download the backup file. */
-export function BackupForm({ run, fileName, onDone }: BackupFormProps) {
+export function BackupForm({ exportBackup, fileName, onDone }: BackupFormProps) {
   const passId = useId()
   const againId = useId()
   const [passphrase, setPassphrase] = useState('')
@@ -29,7 +29,7 @@ export function BackupForm({ run, fileName, onDone }: BackupFormProps) {
     event.preventDefault()
     setBusy(true)
     setError(undefined)
-    run((vault) => vault.exportBackup(passphrase)).then(
+    exportBackup(passphrase).then(
       (file) => {
         const url = URL.createObjectURL(new Blob([file.slice()], { type: 'application/octet-stream' }))
         const a = document.createElement('a')

@@ -1,20 +1,16 @@
 // First run: create an identity (display name + picked or generated avatar), or restore
-// one from a backup file. Everything it does goes through the IdentityVault.
+// one from a backup file. Everything it does goes through the app core (HearthAppApi);
+// the app's snapshot leaves 'onboarding' once an identity exists.
 
 import { useEffect, useId, useState, type SyntheticEvent } from 'react'
-import type { IdentityVault } from '@hearth/client'
 import { randomBytes } from '@hearth/protocol'
+import { useApp } from '../app-context.tsx'
 import { Avatar } from './avatar.tsx'
 import { avatarFromFile, generatedAvatar, type AvatarImage } from './avatar-image.ts'
 import { errorMessage } from './error-message.ts'
 
-/** Props of {@link Onboarding}. */
-export interface OnboardingProps {
-  readonly run: <T>(op: (vault: IdentityVault) => Promise<T>) => Promise<T>
-}
-
 /** The create-or-restore screen shown until this device has an identity. */
-export function Onboarding({ run }: OnboardingProps) {
+export function Onboarding() {
   const [mode, setMode] = useState<'create' | 'restore'>('create')
   return (
     <section className="onboarding-card" aria-labelledby="onboarding-title">
@@ -30,12 +26,13 @@ export function Onboarding({ run }: OnboardingProps) {
           Restore from backup
         </button>
       </div>
-      {mode === 'create' ? <CreateForm run={run} /> : <RestoreForm run={run} />}
+      {mode === 'create' ? <CreateForm /> : <RestoreForm />}
     </section>
   )
 }
 
-function CreateForm({ run }: OnboardingProps) {
+function CreateForm() {
+  const app = useApp()
   const nameId = useId()
   const fileId = useId()
   const [name, setName] = useState('')
@@ -52,7 +49,7 @@ function CreateForm({ run }: OnboardingProps) {
     event.preventDefault()
     setBusy(true)
     setError(undefined)
-    run((vault) => vault.create({ name: name.trim(), ...(avatar ? { avatar } : {}) })).catch((err: unknown) => {
+    app.createIdentity({ name: name.trim(), ...(avatar ? { avatar } : {}) }).catch((err: unknown) => {
       setError(errorMessage(err))
       setBusy(false)
     })
@@ -92,7 +89,8 @@ function CreateForm({ run }: OnboardingProps) {
   )
 }
 
-function RestoreForm({ run }: OnboardingProps) {
+function RestoreForm() {
+  const app = useApp()
   const fileId = useId()
   const passId = useId()
   const [file, setFile] = useState<File>()
@@ -106,7 +104,7 @@ function RestoreForm({ run }: OnboardingProps) {
     setBusy(true)
     setError(undefined)
     file.arrayBuffer()
-      .then((buf) => run((vault) => vault.restoreBackup(new Uint8Array(buf), passphrase)))
+      .then((buf) => app.restoreIdentity(new Uint8Array(buf), passphrase))
       .catch((err: unknown) => {
         setError(errorMessage(err))
         setBusy(false)

@@ -56,7 +56,6 @@ export interface HearthAppDeps {
   readonly backupIterations?: number
 }
 
-const DAY_MS = 24 * 3600 * 1000
 const OFFLINE: Omit<NetworkSummary, 'state'> = { peers: 0, direct: 0, relayed: 0, bootstrapConnected: 0, bootstrapConfigured: 0, observedAddresses: [] }
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
@@ -674,7 +673,9 @@ export class HearthApp implements HearthAppApi {
       userId: id.userId,
       created: id.created,
       ...(id.backedUpAt !== undefined ? { backedUpAt: id.backedUpAt } : {}),
-      needsBackup: id.backedUpAt === undefined && (this.#now() - id.created > DAY_MS || this.#rooms.size > 0)
+      // The account exists only in this browser until it is backed up: remind from the start
+      // (the UI's reminder can be put off with "Later").
+      needsBackup: id.backedUpAt === undefined
     }
   }
 

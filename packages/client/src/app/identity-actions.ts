@@ -35,7 +35,7 @@ export async function restoreIdentity(vault: IdentityVault, file: unknown, passp
   try {
     await vault.restoreBackup(file, secret)
   } catch (err) {
-    if (err instanceof WrongPassphraseError) throw new InvalidInputError('Wrong passphrase for this backup file.')
+    if (err instanceof WrongPassphraseError) throw new InvalidInputError('That passphrase does not open this backup (or the file was changed).')
     if (err instanceof IdentityExistsError) throw new NotReadyError('A different account is already on this device.')
     if (err instanceof ProtocolError) throw new InvalidInputError(`This is not a Hearth backup file (${err.message}).`)
     throw err

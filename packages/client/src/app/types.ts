@@ -42,7 +42,7 @@ export interface MeSnapshot extends ProfileSummary {
   readonly created: number
   /** When a backup was last exported (or restored from); undefined when never. */
   readonly backedUpAt?: number
-  /** The gentle reminder: no backup yet and the account is older than a day, or it holds rooms. */
+  /** The gentle reminder: no backup exported (or restored from) yet. */
   readonly needsBackup: boolean
 }
 
