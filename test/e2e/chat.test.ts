@@ -68,6 +68,9 @@ describe('chatting in a room', () => {
     await sees(bo.page, 'Hello from Ada')
     // Ada's name comes from her signed profile.
     await expect.poll(() => message(bo.page, 'Hello from Ada').locator('.message__author').first().textContent(), { timeout: 30_000 }).toBe('Ada')
+    // Presence: each sees the other online soon after meeting (not only at the next heartbeat).
+    await bo.page.getByRole('region', { name: 'Online members' }).getByRole('button', { name: /^Ada/ }).waitFor({ timeout: 15_000 })
+    await ada.page.getByRole('region', { name: 'Online members' }).getByRole('button', { name: /^Bo/ }).waitFor({ timeout: 15_000 })
     await send(bo.page, 'Hi Ada, Bo here')
     await sees(ada.page, 'Hi Ada, Bo here')
     await send(ada.page, 'Welcome, Bo')
@@ -205,6 +208,8 @@ describe('chatting in a room', () => {
     expect(await message(cy.page, 'Written while cut off').count()).toBe(0)
     await message(cy.page, 'Welcome, Bo').getByRole('button', { name: '👍 1' }).waitFor()
     expect(await message(cy.page, 'Hello from Ada').locator('.message__pinned').count()).toBeGreaterThan(0)
+    // The daemon's own member shows by its signed profile's name.
+    await cy.page.getByRole('complementary', { name: 'Members' }).getByRole('button', { name: /^Archiver/ }).waitFor()
     await saveScreenshot(cy.page, 'late-joiner')
 
     // A reload keeps everything (from IndexedDB, before any peer answers).

@@ -336,6 +336,9 @@ export class Archiver {
         state.adopt(session.store)
         kept.store = session.store
         kept.session = session
+        // Members see the archiver by its name ("Archiver"), not as an unknown key.
+        const profile = state.vault.identity?.profile
+        if (profile !== undefined) await session.publishProfile(profile).catch(() => undefined)
         // Stored now: a restart keeps it as a stored room.
         if (kept.source === 'request') await this.#pending.remove(toHex(kept.room)).catch(() => undefined)
         if (this.#isClosing()) {

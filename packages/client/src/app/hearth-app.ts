@@ -56,6 +56,8 @@ export interface HearthAppDeps {
   readonly backupIterations?: number
 }
 
+/** Wait before telling new peers of a room that I am here (a burst of arrivals gets one notice). */
+const PRESENCE_NEW_PEER_DELAY_MS = 1_000
 const OFFLINE: Omit<NetworkSummary, 'state'> = { peers: 0, direct: 0, relayed: 0, bootstrapConnected: 0, bootstrapConfigured: 0, observedAddresses: [] }
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
@@ -82,6 +84,8 @@ export class HearthApp implements HearthAppApi {
   readonly #roomSnapshots = new Map<Hex, { version: number; value: RoomSnapshot }>()
   readonly #audit = new Map<Hex, { size: number; value: readonly AuditRecord[] }>()
   #active: { room: Hex; channel: Hex } | undefined
+  /** Rooms with a presence notice scheduled for new peers. */
+  readonly #presencePending = new Set<Hex>()
   readonly #timers = new Set<Timer>()
   #closed = false
   readonly #core: AppCore
@@ -553,7 +557,25 @@ export class HearthApp implements HearthAppApi {
     if (network === undefined || room.session !== undefined || this.#closed || this.#state?.room(room.id)?.left !== undefined) return
     const session = new RoomSession(room.store, network.rooms, this.#deps.sessionOptions)
     room.attach(session)
+    // A peer new to the room has not heard my last presence notice (sent up to a heartbeat
+    // ago): tell it now rather than show me offline until the next heartbeat.
+    let known = new Set<string>()
+    session.on('state', (state) => {
+      const fresh = state.peers.some((p) => !known.has(p.id))
+      known = new Set(state.peers.map((p) => p.id))
+      if (fresh && state.phase === 'live') this.#presenceSoon(room)
+    })
     void session.start().then(() => this.#announce(room), () => { this.#changed() })
+  }
+
+  /** Send my presence into `room` in a moment (one notice for a burst of new peers). */
+  #presenceSoon(room: AppRoom): void {
+    if (this.#presencePending.has(room.id)) return
+    this.#presencePending.add(room.id)
+    this.#after(PRESENCE_NEW_PEER_DELAY_MS, () => {
+      this.#presencePending.delete(room.id)
+      void this.#sendPresence(room)
+    })
   }
 
   /** Publish my profile and presence into a live room. */
