@@ -208,8 +208,8 @@ describe('chatting in a room', () => {
     expect(await message(cy.page, 'Written while cut off').count()).toBe(0)
     await message(cy.page, 'Welcome, Bo').getByRole('button', { name: '👍 1' }).waitFor()
     expect(await message(cy.page, 'Hello from Ada').locator('.message__pinned').count()).toBeGreaterThan(0)
-    // The daemon's own member shows by its signed profile's name.
-    await cy.page.getByRole('complementary', { name: 'Members' }).getByRole('button', { name: /^Archiver/ }).waitFor()
+    // The daemon's own member shows by its signed profile's name, online.
+    await cy.page.getByRole('region', { name: 'Online members' }).getByRole('button', { name: /^Archiver/ }).waitFor({ timeout: 15_000 })
     await saveScreenshot(cy.page, 'late-joiner')
 
     // A reload keeps everything (from IndexedDB, before any peer answers).

@@ -7,112 +7,24 @@
 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { joinRoomByInvite, RoomNotFoundError, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions } from '@hearth/client'
-import { createHearthNode, HEARTH_KAD_PROTOCOL, Libp2pRoomNetwork, loopbackTestConfig, requestArchive, type HearthNode } from '@hearth/net'
+import { RoomSession, RoomStore, type RoomSessionOptions } from '@hearth/client'
+import { requestArchive } from '@hearth/net'
 import {
   createGenesis, formatInvite, formatRoomId, generateKeypair, MemoryStorageAdapter, randomBytes, signInvite, toHex, type Bytes, type Keypair
 } from '@hearth/protocol'
-import { multiaddr } from '@multiformats/multiaddr'
 import { PENDING_REQUESTS_FILE } from './archive-requests.ts'
 import type { ArchiveRequestEvent, RoomEvent } from './archiver-report.ts'
-import { spawnJsonChild, type JsonChild } from './json-child.ts'
+import { bootstrapTo, roomEvents, serveTestbed, stopDaemon, stopPeer, texts, waitFor, type Daemon } from './serve-test-support.ts'
 import { makeWebFixture, type WebFixture } from './test-fixtures.ts'
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const options: RoomSessionOptions = { resyncIntervalMs: 5_000, sync: { requestTimeoutMs: 10_000 } }
 
-interface Daemon {
-  readonly proc: JsonChild
-  readonly events: Record<string, unknown>[]
-  readonly tcp: string
-  readonly peerId: string
-}
-
-interface Peer {
-  readonly node: HearthNode
-  readonly net: Libp2pRoomNetwork
-  session?: RoomSession
-}
-
 let fixture: WebFixture
-const peers: Peer[] = []
-const daemons: Daemon[] = []
+const { startDaemon, peer, joinWhenFound, tearDown } = serveTestbed(() => fixture, options)
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-async function startDaemon(args: readonly string[], dataDir = fixture.dataDir): Promise<Daemon> {
-  const proc = spawnJsonChild(
-    [CLI, 'serve', '--json', '--port', '0', '--tcp-port', '0', '--ws-port', '0', '--data-dir', dataDir, '--web-dir', fixture.webDir, ...args],
-    { env: { ...process.env, HEARTH_TEST_LOOPBACK: '1' } }
-  )
-  const events: Record<string, unknown>[] = []
-  const first = await proc.lines.next()
-  expect(first.done, proc.stderr()).toBe(false)
-  const listening = JSON.parse(first.value as string) as { event: string; peerId: string; multiaddrs: string[] }
-  expect(listening.event, proc.stderr()).toBe('listening')
-  void (async () => {
-    for (let next = await proc.lines.next(); next.done !== true; next = await proc.lines.next()) events.push(JSON.parse(next.value) as Record<string, unknown>)
-  })()
-  const tcp = listening.multiaddrs.find((addr) => !addr.includes('/ws/'))
-  if (tcp === undefined) throw new Error('the daemon listens on no TCP address')
-  const daemon = { proc, events, tcp, peerId: listening.peerId }
-  daemons.push(daemon)
-  return daemon
-}
-
-async function stopDaemon(daemon: Daemon): Promise<void> {
-  daemon.proc.child.kill('SIGTERM')
-  expect(await daemon.proc.exited, daemon.proc.stderr()).toBe(0)
-}
-
-const roomEvents = (daemon: Daemon, room: Bytes): RoomEvent[] =>
-  daemon.events.filter((e): e is RoomEvent & Record<string, unknown> => e.event === 'room' && e.room === formatRoomId(room))
 const requestEvents = (daemon: Daemon): ArchiveRequestEvent[] =>
   daemon.events.filter((e): e is ArchiveRequestEvent & Record<string, unknown> => e.event === 'archive-request')
-
-async function peer(): Promise<Peer> {
-  const node = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  const net = await Libp2pRoomNetwork.start(node, { respond: (stream, replicas) => serveSyncConversation(stream, replicas) })
-  const created = { node, net }
-  peers.push(created)
-  return created
-}
-
-/** Dial the daemon as a bootstrap peer, and wait until identify says it is a Hearth DHT server. */
-async function bootstrapTo(p: Peer, daemon: Daemon): Promise<void> {
-  const connection = await p.node.libp2p.dial(multiaddr(daemon.tcp))
-  await waitFor('identify names the daemon\'s DHT', async () =>
-    (await p.node.libp2p.peerStore.get(connection.remotePeer)).protocols.includes(HEARTH_KAD_PROTOCOL), 10_000)
-}
-
-async function joinWhenFound(p: Peer, link: string, identity: Keypair): Promise<RoomSession> {
-  let session: RoomSession | undefined
-  await waitFor('the room is found', async () => {
-    try {
-      session = await joinRoomByInvite(link, { network: p.net, adapter: new MemoryStorageAdapter(), identity, at: Date.now(), session: options })
-      return true
-    } catch (err) {
-      if (err instanceof RoomNotFoundError) return false
-      throw err
-    }
-  })
-  p.session = session
-  return session as RoomSession
-}
-
-async function stopPeer(p: Peer): Promise<void> {
-  await p.session?.leave()
-  await p.net.stop()
-  await p.node.stop()
-}
 
 /** A room made by a fresh owner: a channel and `messages` posts, stored in memory (not online). */
 async function makeRoom(name: string, messages: readonly string[]): Promise<{ owner: Keypair; store: RoomStore; channel: Bytes }> {
@@ -130,18 +42,11 @@ async function inviteLink(owner: Keypair, room: Bytes, hints: readonly string[],
   return formatInvite(invite, { style: 'hearth' })
 }
 
-const texts = (store: RoomStore, channel: Bytes): string[] =>
-  store.view(channel).messages().map((m) => (m.content !== undefined && 'text' in m.content ? m.content.text : ''))
-
 beforeAll(async () => {
   fixture = await makeWebFixture()
 })
 
-afterAll(async () => {
-  for (const { proc } of daemons) proc.child.kill('SIGKILL')
-  await Promise.allSettled(peers.map(stopPeer))
-  await fixture.cleanup()
-}, 60_000)
+afterAll(tearDown, 60_000)
 
 it('archives a room on request, serves it after the creator left, keeps it across a restart, and refuses bad requests', async () => {
   // A daemon started with no rooms at all (as for a web app's first visit).

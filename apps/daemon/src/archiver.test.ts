@@ -7,136 +7,34 @@
 // Tests wait for conditions, never for fixed times.
 
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { joinRoomByInvite, RoomNotFoundError, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions } from '@hearth/client'
-import { createHearthNode, HEARTH_KAD_PROTOCOL, Libp2pRoomNetwork, loopbackTestConfig, type HearthNode } from '@hearth/net'
-import {
-  createGenesis, formatInvite, formatRoomId, generateKeypair, MemoryStorageAdapter, randomBytes, signInvite, type Bytes, type Keypair
-} from '@hearth/protocol'
+import { RoomSession, RoomStore, type RoomSessionOptions } from '@hearth/client'
+import { createGenesis, formatInvite, formatRoomId, generateKeypair, MemoryStorageAdapter, randomBytes, signInvite, type Keypair } from '@hearth/protocol'
 import { SqliteStorageAdapter } from '@hearth/store-sqlite'
-import { multiaddr } from '@multiformats/multiaddr'
 import type { RoomEvent } from './archiver-report.ts'
 import { runHearth } from './commands/test-support.ts'
-import { spawnJsonChild, type JsonChild } from './json-child.ts'
+import { bootstrapTo, roomEvents, serveTestbed, stopDaemon as terminate, stopPeer, texts, waitFor, type Daemon } from './serve-test-support.ts'
 import { makeWebFixture, type WebFixture } from './test-fixtures.ts'
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const options: RoomSessionOptions = { resyncIntervalMs: 5_000, sync: { requestTimeoutMs: 10_000 } }
 
-/** A running `hearth serve --json`: its events as they come. */
-interface Daemon {
-  readonly proc: JsonChild
-  readonly events: Record<string, unknown>[]
-  readonly tcp: string
-  readonly peerId: string
-}
-
-/** A peer in this process: node, room network, session. */
-interface Peer {
-  readonly node: HearthNode
-  readonly net: Libp2pRoomNetwork
-  session?: RoomSession
-}
-
 let fixture: WebFixture
-const peers: Peer[] = []
-const daemons: Daemon[] = []
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-async function startDaemon(args: readonly string[], dataDir = fixture.dataDir): Promise<Daemon> {
-  const proc = spawnJsonChild(
-    [CLI, 'serve', '--json', '--port', '0', '--tcp-port', '0', '--ws-port', '0', '--data-dir', dataDir, '--web-dir', fixture.webDir, ...args],
-    { env: { ...process.env, HEARTH_TEST_LOOPBACK: '1' } }
-  )
-  const events: Record<string, unknown>[] = []
-  const first = await proc.lines.next()
-  expect(first.done, proc.stderr()).toBe(false)
-  const listening = JSON.parse(first.value as string) as { event: string; peerId: string; multiaddrs: string[] }
-  expect(listening.event, proc.stderr()).toBe('listening')
-  void (async () => {
-    for (let next = await proc.lines.next(); next.done !== true; next = await proc.lines.next()) events.push(JSON.parse(next.value) as Record<string, unknown>)
-  })()
-  const tcp = listening.multiaddrs.find((addr) => !addr.includes('/ws/'))
-  if (tcp === undefined) throw new Error('the daemon listens on no TCP address')
-  const daemon = { proc, events, tcp, peerId: listening.peerId }
-  daemons.push(daemon)
-  return daemon
-}
+const { startDaemon, peer, joinWhenFound, tearDown } = serveTestbed(() => fixture, options)
 
 /** SIGTERM: exit 0, ending with stopping and stopped. */
 async function stopDaemon(daemon: Daemon): Promise<void> {
-  daemon.proc.child.kill('SIGTERM')
-  expect(await daemon.proc.exited, daemon.proc.stderr()).toBe(0)
+  await terminate(daemon)
   await waitFor('the last events are read', () => daemon.events.at(-1)?.event === 'stopped', 5_000)
   expect(daemon.events.slice(-2)).toEqual([{ event: 'stopping', signal: 'SIGTERM' }, { event: 'stopped' }])
 }
 
-function roomEvents(daemon: Daemon, room: Bytes): RoomEvent[] {
-  return daemon.events.filter((e): e is RoomEvent & Record<string, unknown> => e.event === 'room' && e.room === formatRoomId(room))
-}
-
-async function peer(): Promise<Peer> {
-  const node = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  const net = await Libp2pRoomNetwork.start(node, { respond: (stream, replicas) => serveSyncConversation(stream, replicas) })
-  const created = { node, net }
-  peers.push(created)
-  return created
-}
-
-/** Dial the daemon as a bootstrap peer, and wait until identify says it is a Hearth DHT server (as a client's bootstrap does). */
-async function bootstrapTo(p: Peer, daemon: Daemon): Promise<void> {
-  const connection = await p.node.libp2p.dial(multiaddr(daemon.tcp))
-  await waitFor('identify names the daemon\'s DHT', async () =>
-    (await p.node.libp2p.peerStore.get(connection.remotePeer)).protocols.includes(HEARTH_KAD_PROTOCOL), 10_000)
-}
-
-/**
- * Join by the invite, looking again while the room is not found: a daemon leaves itself out
- * of its DHT answers for about a second after start (libp2p publishes its own addresses
- * debounced by 1 s), as a client that just bootstrapped would find.
- */
-async function joinWhenFound(p: Peer, link: string, identity: Keypair): Promise<RoomSession> {
-  let session: RoomSession | undefined
-  await waitFor('the room is found', async () => {
-    try {
-      session = await joinRoomByInvite(link, { network: p.net, adapter: new MemoryStorageAdapter(), identity, at: Date.now(), session: options })
-      return true
-    } catch (err) {
-      if (err instanceof RoomNotFoundError) return false
-      throw err
-    }
-  })
-  p.session = session
-  return session as RoomSession
-}
-
-async function stopPeer(p: Peer): Promise<void> {
-  await p.session?.leave()
-  await p.net.stop()
-  await p.node.stop()
-}
-
-const texts = (store: RoomStore, channel: Bytes): string[] =>
-  store.view(channel).messages().map((m) => (m.content !== undefined && 'text' in m.content ? m.content.text : ''))
 const authorityIds = (store: RoomStore): string[] => store.storedIds({ kind: 'authority' })
 
 beforeAll(async () => {
   fixture = await makeWebFixture()
 })
 
-afterAll(async () => {
-  for (const { proc } of daemons) proc.child.kill('SIGKILL')
-  await Promise.allSettled(peers.map(stopPeer))
-  await fixture.cleanup()
-}, 60_000)
+afterAll(tearDown, 60_000)
 
 it('archives a room by invite, serves its full history after the creator left, and keeps it across a restart', async () => {
   // The creator makes an invite-only room with a channel and messages; alone, so nobody is online.

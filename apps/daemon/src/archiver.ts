@@ -9,7 +9,7 @@
 
 import { join } from 'node:path'
 import {
-  joinRoomByInvite, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions
+  joinRoomByInvite, keepPresence, RoomSession, RoomStore, serveSyncConversation, type RoomSessionOptions
 } from '@hearth/client'
 import { handleArchiveRequests, Libp2pRoomNetwork, RateLimiter, type HearthNode, type RateLimit, type StreamService } from '@hearth/net'
 import { equalBytes, formatRoomId, parseInvite, toHex, type ArchiveDecision, type Bytes, type Invite, type Keypair } from '@hearth/protocol'
@@ -78,6 +78,8 @@ interface Kept {
   gaveUp?: boolean
   lastKey?: string
   storedTimer?: NodeJS.Timeout
+  /** Stops this room's presence notices. */
+  stopPresence?: () => void
 }
 
 /** The store and the room network, opened at start when there is anything to keep, else on the first request. */
@@ -233,7 +235,10 @@ export class Archiver {
       await leaveAll()
       // An invite join under way ends soon after its lookup; a session it made by then leaves at once.
       await within(Promise.allSettled([...this.#joins]), JOIN_GRACE_MS)
-      for (const kept of this.#kept.values()) clearTimeout(kept.storedTimer)
+      for (const kept of this.#kept.values()) {
+        clearTimeout(kept.storedTimer)
+        kept.stopPresence?.()
+      }
       await leaveAll()
       const online = await this.#opening?.catch(() => undefined)
       if (online !== undefined) {
@@ -365,6 +370,12 @@ export class Archiver {
   }
 
   #watch(kept: Kept, session: RoomSession): void {
+    // Members see the archiver online while it keeps the room (§10.5 presence notices).
+    const vault = this.#ready?.state.vault
+    if (vault?.identity !== undefined) {
+      kept.stopPresence?.()
+      kept.stopPresence = keepPresence(session, vault.keypair)
+    }
     session.on('state', (state) => { this.#report(kept, state.phase) })
     session.on('stored', () => {
       // Gossip may store a record at a time: report the counts once the burst is over.

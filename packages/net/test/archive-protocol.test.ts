@@ -16,7 +16,7 @@ import {
   ARCHIVE_FRAME_BYTES, ARCHIVE_PROTOCOL, ArchiveRequestError, createHearthNode, encodeFrame, encodeVarint, FramedStream, handleArchiveRequests,
   loopbackTestConfig, requestArchive, type ArchiveRequestHandler, type ArchiveServeOptions, type HearthNode, type StreamService
 } from '../src/index.ts'
-import { dial, stopAll, waitFor } from './support.ts'
+import { connectedPair, stopAll, waitFor } from './support.ts'
 
 const INVITE = `hearth:?room=${'a'.repeat(52)}`
 
@@ -26,13 +26,7 @@ afterEach(async () => {
 }, 30_000)
 
 /** A requester and a daemon, connected. */
-async function pair(): Promise<[HearthNode, HearthNode]> {
-  const a = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  const b = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  running.push(a, b)
-  await dial(a, b)
-  return [a, b]
-}
+const pair = (): Promise<[HearthNode, HearthNode]> => connectedPair(running)
 
 async function serve(node: HearthNode, handler: ArchiveRequestHandler, options: ArchiveServeOptions = {}): Promise<StreamService> {
   const service = await handleArchiveRequests(node, handler, options)

@@ -3,23 +3,14 @@
  * loopback: observed addresses (how peers see us), a `peerCache` store of the
  * app's own, and trusted addresses composed with a gater's default.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CODE_P2P, multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import {
   createHearthNode, InvalidConfigError, loopbackTestConfig, observedAddressCounts, observedAddresses, type HearthNode, type PeerCacheStore
 } from '../src/index.ts'
-import { dial, stopAll, waitFor } from './support.ts'
+import { dial, nodesStoppedAfterEach, waitFor } from './support.ts'
 
-const running: HearthNode[] = []
-afterEach(async () => {
-  await stopAll(running.splice(0))
-}, 30_000)
-
-async function start(...args: Parameters<typeof createHearthNode>): Promise<HearthNode> {
-  const node = await createHearthNode(...args)
-  running.push(node)
-  return node
-}
+const { start } = nodesStoppedAfterEach()
 
 describe('observed addresses', () => {
   it('A learns how B sees it (identify), most confirmed first; a peer that leaves no longer counts', async () => {

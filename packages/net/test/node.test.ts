@@ -3,25 +3,16 @@
  * IPFS's), the peer cache in the data dir, and room presence that expires
  * when a peer goes offline while online peers' records are republished.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { sha256, utf8 } from '@hearth/protocol'
-import { announceRoom, createHearthNode, findRoomPeers, HEARTH_KAD_PROTOCOL, loopbackTestConfig, type HearthNode } from '../src/index.ts'
-import { dial, startSwarm, stopAll, waitFor } from './support.ts'
+import { announceRoom, createHearthNode, findRoomPeers, HEARTH_KAD_PROTOCOL, loopbackTestConfig } from '../src/index.ts'
+import { dial, nodesStoppedAfterEach, startSwarm, waitFor } from './support.ts'
 
-const running: HearthNode[] = []
-afterEach(async () => {
-  await stopAll(running.splice(0))
-}, 30_000)
-
-async function start(...args: Parameters<typeof createHearthNode>): Promise<HearthNode> {
-  const node = await createHearthNode(...args)
-  running.push(node)
-  return node
-}
+const { running, start } = nodesStoppedAfterEach()
 
 describe('createHearthNode', () => {
   it('server profile: DHT server under /hearth/kad/1.0.0, relay hop, no IPFS DHT', async () => {

@@ -8,8 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Stream } from '@libp2p/interface'
 import { ManualClock } from '@hearth/client'
-import { createHearthNode, FramedStream, loopbackTestConfig, type HearthNode } from '../src/index.ts'
-import { dial, stopAll, waitFor } from './support.ts'
+import { FramedStream, type HearthNode } from '../src/index.ts'
+import { connectedPair, stopAll, waitFor } from './support.ts'
 
 const ECHO = '/hearth-test/framed/1.0.0'
 const MiB = 1_048_576
@@ -19,13 +19,7 @@ afterEach(async () => {
   await stopAll(running.splice(0))
 }, 30_000)
 
-async function pair(): Promise<[HearthNode, HearthNode]> {
-  const a = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  const b = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
-  running.push(a, b)
-  await dial(a, b)
-  return [a, b]
-}
+const pair = (): Promise<[HearthNode, HearthNode]> => connectedPair(running)
 
 /** Register a handler on `node` that wraps each stream and hands it to `onStream`. */
 async function serveFramed(node: HearthNode, onStream: (stream: FramedStream) => void, options: Partial<ConstructorParameters<typeof FramedStream>[1]> = {}): Promise<void> {

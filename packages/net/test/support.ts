@@ -3,6 +3,7 @@
  * wait-for-condition helper (tests never sleep a fixed time or assert on
  * speed; they wait generously for a condition and fail with a description).
  */
+import { afterEach } from 'vitest'
 import { createHearthNode, loopbackTestConfig, type HearthNode, type HearthNodeConfig } from '../src/index.ts'
 
 /** Wait until `condition` holds (polling), or fail after `timeoutMs` naming `what`. */
@@ -67,6 +68,32 @@ export async function dial(a: HearthNode, b: HearthNode): Promise<void> {
 /** Stop every node, ignoring errors of already-stopped ones. */
 export async function stopAll(nodes: readonly { stop(): void | Promise<void> }[]): Promise<void> {
   await Promise.all(nodes.map((n) => Promise.resolve().then(() => n.stop()).catch(() => undefined)))
+}
+
+/**
+ * For one test file: `running`, nodes stopped after each test (this registers the afterEach
+ * hook), and `start`, `createHearthNode` adding the node to `running`.
+ */
+export function nodesStoppedAfterEach(): { running: HearthNode[]; start: typeof createHearthNode } {
+  const running: HearthNode[] = []
+  afterEach(async () => {
+    await stopAll(running.splice(0))
+  }, 30_000)
+  const start: typeof createHearthNode = async (...args) => {
+    const node = await createHearthNode(...args)
+    running.push(node)
+    return node
+  }
+  return { running, start }
+}
+
+/** Two loopback server nodes, the first having dialled the second; both pushed onto `running` (to stop them). */
+export async function connectedPair(running: { push(...nodes: HearthNode[]): unknown }): Promise<[HearthNode, HearthNode]> {
+  const a = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
+  const b = await createHearthNode({ ...loopbackTestConfig(), profile: 'server' })
+  running.push(a, b)
+  await dial(a, b)
+  return [a, b]
 }
 
 /** A node's GossipSub score of `peer` (the class method the GossipSub interface does not declare). */

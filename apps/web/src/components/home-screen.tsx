@@ -3,6 +3,7 @@
 import type { AppSnapshot } from '../hearth-api.ts'
 import { routeHash } from '../router.ts'
 import { ProfileCard } from './profile-card.tsx'
+import { WelcomeIntro } from './welcome.tsx'
 
 /** Props of {@link HomeScreen}. */
 export interface HomeScreenProps {
@@ -17,11 +18,7 @@ export interface HomeScreenProps {
 export function HomeScreen({ snapshot, onCreate, onJoin, backupOpen = false }: HomeScreenProps) {
   return (
     <section className="welcome" aria-labelledby="welcome-heading">
-      <h2 id="welcome-heading">Welcome to Hearth</h2>
-      <p>
-        Hearth is group chat without a server. A room lives on the devices of the people in it: messages travel
-        directly between browsers, signed by their authors, and every member checks them independently.
-      </p>
+      <WelcomeIntro />
       <div className="row">
         <button type="button" className="button button--primary" onClick={onCreate}>Create a room</button>
         <button type="button" className="button" onClick={onJoin}>Join with an invite</button>

@@ -6,14 +6,13 @@ import { useApp } from '../app-context.tsx'
 import type { MeSnapshot } from '../hearth-api.ts'
 import { BackupForm } from '../identity/backup-form.tsx'
 import { EditProfile, backupFileName } from '../settings/edit-profile.tsx'
-import { copyText } from '../ui/clipboard.ts'
+import { UserIdLine } from '../settings/user-id-line.tsx'
 import { UserAvatar } from '../ui/user-avatar.tsx'
 
 /** The profile card. `backupOpen` starts with the backup form shown. */
 export function ProfileCard({ me, backupOpen = false }: { readonly me: MeSnapshot; readonly backupOpen?: boolean }) {
   const app = useApp()
   const [panel, setPanel] = useState<'none' | 'backup' | 'edit'>(backupOpen ? 'backup' : 'none')
-  const [copied, setCopied] = useState(false)
   return (
     <section className="profile-card" aria-labelledby="profile-name">
       <div className="profile-head">
@@ -21,12 +20,7 @@ export function ProfileCard({ me, backupOpen = false }: { readonly me: MeSnapsho
         <div>
           <h3 id="profile-name">{me.name}</h3>
           {me.status !== undefined && me.status !== '' && <p className="muted">{me.status}</p>}
-          <p className="user-id">
-            <code title={me.userId}>{me.userId}</code>{' '}
-            <button type="button" className="link-button" onClick={() => { void copyText(me.userId).then(setCopied) }}>
-              {copied ? 'Copied' : 'Copy user id'}
-            </button>
-          </p>
+          <UserIdLine userId={me.userId} />
         </div>
       </div>
       <div className="row">

@@ -10,15 +10,24 @@ export interface WelcomeProps {
   readonly note?: string | undefined
 }
 
-/** Welcome text plus the onboarding flow. */
-export function Welcome({ onboarding, note }: WelcomeProps) {
+/** The heading (id `welcome-heading`, for the section's aria-labelledby) and what Hearth is. */
+export function WelcomeIntro() {
   return (
-    <section className="welcome" aria-labelledby="welcome-heading">
+    <>
       <h2 id="welcome-heading">Welcome to Hearth</h2>
       <p>
         Hearth is group chat without a server. A room lives on the devices of the people in it: messages travel
         directly between browsers, signed by their authors, and every member checks them independently.
       </p>
+    </>
+  )
+}
+
+/** Welcome text plus the onboarding flow. */
+export function Welcome({ onboarding, note }: WelcomeProps) {
+  return (
+    <section className="welcome" aria-labelledby="welcome-heading">
+      <WelcomeIntro />
       {note !== undefined && <p className="welcome__note">{note}</p>}
       <div className="onboarding">{onboarding}</div>
     </section>

@@ -1,19 +1,17 @@
 // User settings (#/settings): my profile (name, status, about me, avatar), my user id,
 // and the backup export that keeps this account from being lost with the browser.
 
-import { useState } from 'react'
 import { useApp } from '../app-context.tsx'
 import type { MeSnapshot } from '../hearth-api.ts'
 import { BackupForm } from '../identity/backup-form.tsx'
-import { copyText } from '../ui/clipboard.ts'
 import { formatFull } from '../ui/time-format.ts'
 import { UserAvatar } from '../ui/user-avatar.tsx'
 import { EditProfile, backupFileName } from './edit-profile.tsx'
+import { UserIdLine } from './user-id-line.tsx'
 
 /** The settings screen. */
 export function UserSettings({ me }: { readonly me: MeSnapshot }) {
   const app = useApp()
-  const [copied, setCopied] = useState(false)
   const fileName = backupFileName(me)
   return (
     <section className="user-settings" aria-labelledby="user-settings-heading">
@@ -24,12 +22,7 @@ export function UserSettings({ me }: { readonly me: MeSnapshot }) {
           <div>
             <h3>{me.name}</h3>
             {me.status !== undefined && <p className="muted">{me.status}</p>}
-            <p className="user-id">
-              <code title={me.userId}>{me.userId}</code>{' '}
-              <button type="button" className="link-button" onClick={() => { void copyText(me.userId).then(setCopied) }}>
-                {copied ? 'Copied' : 'Copy user id'}
-              </button>
-            </p>
+            <UserIdLine userId={me.userId} />
           </div>
         </div>
       </div>

@@ -31,6 +31,8 @@ export interface AppRoomHooks {
   /** A typing notice will expire at `at`: re-render then. */
   expireAt(at: number): void
   now(): number
+  /** Keep my presence known in the room while `session` is attached; returns the function that stops it. */
+  present(session: RoomSession): () => void
 }
 
 export class AppRoom {
@@ -66,7 +68,8 @@ export class AppRoom {
         this.#hooks.changed()
       }),
       session.on('state', () => { this.#hooks.changed() }),
-      session.on('signal', ({ signal }) => { this.#signal(signal) })
+      session.on('signal', ({ signal }) => { this.#signal(signal) }),
+      this.#hooks.present(session)
     )
   }
 

@@ -11,11 +11,12 @@
  * once per microtask however many records a burst of gossip stored.
  */
 import {
-  auditLog, Cap, channelCaps, createSignal, fromHex, hasCaps, toHex, type AuditRecord, type Keypair, type StorageAdapter
+  auditLog, Cap, channelCaps, fromHex, hasCaps, toHex, type AuditRecord, type Keypair, type StorageAdapter
 } from '@hearth/protocol'
 import { IdentityVault } from '../identity-vault.ts'
 import type { RoomSessionOptions } from '../session/room-session.ts'
 import { RoomSession } from '../session/room-session.ts'
+import { keepPresence } from '../session/presence.ts'
 import { RoomStore } from '../store/room-store.ts'
 import { systemClock, type Clock, type Timer } from '../transport/clock.ts'
 import type { AppCore } from './app-core.ts'
@@ -56,8 +57,6 @@ export interface HearthAppDeps {
   readonly backupIterations?: number
 }
 
-/** Wait before telling new peers of a room that I am here (a burst of arrivals gets one notice). */
-const PRESENCE_NEW_PEER_DELAY_MS = 1_000
 const OFFLINE: Omit<NetworkSummary, 'state'> = { peers: 0, direct: 0, relayed: 0, bootstrapConnected: 0, bootstrapConfigured: 0, observedAddresses: [] }
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err))
 
@@ -84,8 +83,6 @@ export class HearthApp implements HearthAppApi {
   readonly #roomSnapshots = new Map<Hex, { version: number; value: RoomSnapshot }>()
   readonly #audit = new Map<Hex, { size: number; value: readonly AuditRecord[] }>()
   #active: { room: Hex; channel: Hex } | undefined
-  /** Rooms with a presence notice scheduled for new peers. */
-  readonly #presencePending = new Set<Hex>()
   readonly #timers = new Set<Timer>()
   #closed = false
   readonly #core: AppCore
@@ -502,7 +499,10 @@ export class HearthApp implements HearthAppApi {
         if (this.#active?.room === r.id && this.#active.channel === channel) this.#markRead(r, channel)
       },
       expireAt: (at) => { this.#after(Math.max(at - this.#now(), 0) + 10, () => { this.#changed() }) },
-      now: () => this.#now()
+      now: () => this.#now(),
+      present: (session) => keepPresence(session, this.#me().keypair, {
+        clock: this.#clock, now: () => this.#now(), ...(this.#deps.presenceIntervalMs !== undefined ? { intervalMs: this.#deps.presenceIntervalMs } : {})
+      })
     })
     this.#rooms.set(room.id, room)
     if (this.#state?.room(room.id) === undefined) this.#state?.setRoom(room.id, { added: this.#now() })
@@ -557,34 +557,15 @@ export class HearthApp implements HearthAppApi {
     if (network === undefined || room.session !== undefined || this.#closed || this.#state?.room(room.id)?.left !== undefined) return
     const session = new RoomSession(room.store, network.rooms, this.#deps.sessionOptions)
     room.attach(session)
-    // A peer new to the room has not heard my last presence notice (sent up to a heartbeat
-    // ago): tell it now rather than show me offline until the next heartbeat.
-    let known = new Set<string>()
-    session.on('state', (state) => {
-      const fresh = state.peers.some((p) => !known.has(p.id))
-      known = new Set(state.peers.map((p) => p.id))
-      if (fresh && state.phase === 'live') this.#presenceSoon(room)
-    })
     void session.start().then(() => this.#announce(room), () => { this.#changed() })
   }
 
-  /** Send my presence into `room` in a moment (one notice for a burst of new peers). */
-  #presenceSoon(room: AppRoom): void {
-    if (this.#presencePending.has(room.id)) return
-    this.#presencePending.add(room.id)
-    this.#after(PRESENCE_NEW_PEER_DELAY_MS, () => {
-      this.#presencePending.delete(room.id)
-      void this.#sendPresence(room)
-    })
-  }
-
-  /** Publish my profile and presence into a live room. */
+  /** Publish my profile into a live room, and ask the daemons to archive it (presence: keepPresence, attached with the session). */
   async #announce(room: AppRoom): Promise<void> {
     const session = room.session
     const profile = this.#vault?.identity?.profile
     if (session === undefined || profile === undefined) return
     await publishProfile(session, profile).catch(() => undefined)
-    await this.#sendPresence(room)
     await this.#requestArchive(room)
   }
 
@@ -607,19 +588,9 @@ export class HearthApp implements HearthAppApi {
     } catch { /* not allowed to invite, or no daemon: the room stays unarchived */ }
   }
 
-  async #sendPresence(room: AppRoom): Promise<void> {
-    const session = room.session
-    if (session?.state().phase !== 'live' || this.#vault?.identity === undefined) return
-    try {
-      const signal = await createSignal({ room: room.store.room, identity: this.#vault.keypair, body: { kind: 'presence', status: 'online' }, at: this.#now() })
-      await session.sendSignal(signal)
-    } catch { /* a lost presence notice is sent again by the next heartbeat */ }
-  }
-
-  /** Send presence to every live room every `presenceIntervalMs`, and re-render (presence expires with time). */
+  /** Re-render every `presenceIntervalMs`: others' presence expires with time. */
   #heartbeat(): void {
     this.#after(this.#deps.presenceIntervalMs ?? 60_000, () => {
-      for (const room of this.#rooms.values()) void this.#sendPresence(room)
       this.#changed()
       this.#heartbeat()
     })
