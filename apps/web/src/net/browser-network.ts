@@ -16,14 +16,14 @@
  */
 import { serveSyncConversation, type AppNetwork } from '@hearth/client'
 import { createHearthNode, Libp2pRoomNetwork, observedAddresses, type HearthNode } from '@hearth/net'
-import type { Keypair } from '@hearth/protocol'
+import { MAX_INVITE_PEERS, MAX_MULTIADDR_LENGTH, type Keypair } from '@hearth/protocol'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { requestArchive } from './archive-requests.ts'
 import { fetchDaemonConfig, type DaemonConfig } from '../daemon-config.ts'
 import { IdbPeerCache } from './idb-peer-cache.ts'
 import { openNetDatabase, type NetStorageOptions } from './net-database.ts'
-import { summarizeConnections, peerIdOfAddress } from './network-summary.ts'
+import { inviteHints, summarizeConnections, peerIdOfAddress } from './network-summary.ts'
 import { loadNodeKey, type KeyLocks } from './node-key.ts'
 
 /** Options of {@link startBrowserNetwork}. */
@@ -181,7 +181,7 @@ function browserNetwork({ node, rooms, peerCache, bootstrap, persistentKey, clos
       archivers.add(peer)
       return true
     },
-    inviteAddresses: () => [...bootstrap],
+    inviteAddresses: () => inviteHints(bootstrap, libp2p.getMultiaddrs().map(String), MAX_INVITE_PEERS, MAX_MULTIADDR_LENGTH),
     requestArchive: (invite) => requestArchive(node, bootstrapPeers, invite),
     stop() {
       stopping ??= (async () => {

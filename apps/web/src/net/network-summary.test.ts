@@ -1,7 +1,7 @@
 // The network summary as a pure function of connections.
 
 import { describe, expect, it } from 'vitest'
-import { peerIdOfAddress, summarizeConnections, type ConnectionView } from './network-summary.ts'
+import { inviteHints, peerIdOfAddress, summarizeConnections, type ConnectionView } from './network-summary.ts'
 
 const conn = (peer: string, limited = false, status = 'open'): ConnectionView =>
   ({ remotePeer: { toString: () => peer }, status, ...(limited ? { limits: { seconds: 120 } } : {}) })
@@ -40,5 +40,23 @@ describe('summarizeConnections', () => {
     expect(summarizeConnections([], new Set(), [])).toEqual({
       peers: 0, direct: 0, relayed: 0, bootstrapConnected: 0, bootstrapConfigured: 0, observedAddresses: []
     })
+  })
+})
+
+describe('inviteHints', () => {
+  const D = '/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3KooWPVSyTTPSPbm9zqz3RjFqvCt5DaFkXWKSGtnqwkDoBD4k'
+  const ME = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp'
+  it('daemons first, then my WebRTC addresses through them; nothing else, within the limits', () => {
+    const own = [
+      `${D}/p2p-circuit/webrtc/p2p/${ME}`,
+      `${D}/p2p-circuit/p2p/${ME}`, // relayed only: the invitee would get a limited connection
+      `/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWPVSyTTPSPbm9zqz3RjFqvCt5DaFkXWKSGtnqwkDoBD4k/p2p-circuit/webrtc/p2p/${ME}`, // not through a bootstrap address
+      `/ip4/10.0.0.1/tcp/1/ws/p2p/${ME}/p2p-circuit/webrtc/p2p/${ME}`
+    ]
+    expect(inviteHints([D], own, 8, 512)).toEqual([D, `${D}/p2p-circuit/webrtc/p2p/${ME}`])
+    expect(inviteHints([D], own, 1, 512)).toEqual([D])
+    expect(inviteHints([D], own, 8, D.length)).toEqual([D])
+    expect(inviteHints([], own, 8, 512)).toEqual([])
+    expect(inviteHints([D, D], [...own, ...own], 8, 512)).toEqual([D, `${D}/p2p-circuit/webrtc/p2p/${ME}`])
   })
 })

@@ -55,3 +55,16 @@ export function summarizeConnections(
     observedAddresses: [...observedAddresses]
   }
 }
+
+/**
+ * Peer hints for an invite this browser makes: the daemons it bootstraps
+ * from (they may archive the room), then its own WebRTC addresses through
+ * one of those daemons' relays (`<daemon address>/p2p-circuit/webrtc/p2p/<me>`),
+ * so the invitee can reach this browser even before the room's DHT record
+ * (or the daemon's copy) is there. At most `max` hints, each at most
+ * `maxLength` characters (the invite format's limits, PROTOCOL §4.3).
+ */
+export function inviteHints(bootstrap: readonly string[], own: readonly string[], max: number, maxLength: number): string[] {
+  const mine = own.filter((address) => address.includes('/p2p-circuit/webrtc/') && bootstrap.some((daemon) => address.startsWith(`${daemon}/p2p-circuit/`)))
+  return [...new Set([...bootstrap, ...mine])].filter((address) => address.length <= maxLength).slice(0, max)
+}
