@@ -36,7 +36,7 @@ const ANNOUNCE_RETRY_MS = 1_000
 const MAX_ANNOUNCE_RETRY_MS = 60_000
 
 /**
- * Once a room lookup has reached a peer, the rest of the DHT query may run
+ * Once a room lookup has reached a provider it found, the rest of the DHT query may run
  * for this long before it is cut short: providers known locally or found
  * first are what a join needs, and a DHT query with few servers about can
  * otherwise wait out its whole timeout (a lone daemon has no DHT peers, so
@@ -130,7 +130,8 @@ export class Libp2pRoomNetwork implements RoomNetwork {
           ? await libp2p.dial(target, options.signal === undefined ? {} : { signal: options.signal })
           : await dialRoomPeer(libp2p, target, options.signal === undefined ? {} : { signal: options.signal })
         reached.set(connection.remotePeer.toString(), connection.remotePeer)
-        settle.reached()
+        // A provider the lookup found settles it; a hint (e.g. a daemon that may not hold the room yet) does not.
+        if (!isMultiaddr(target)) settle.reached()
       } catch (err) {
         this.#options.observer?.error?.(err, `dial ${target.toString()}`)
       }
