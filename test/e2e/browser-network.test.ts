@@ -107,7 +107,8 @@ describe('browser network (apps/web/src/net)', () => {
     for (const [peer, id] of [[a, aId], [b, bId]] as const) {
       await peer.page.reload()
       await peer.page.waitForFunction(() => 'hearthNet' in window)
-      expect(await stored(peer)).toEqual(before.get(peer))
+      // Kept across the reload (a save while the tab went away may have added peers met since).
+      expect(await stored(peer)).toEqual(expect.arrayContaining([...before.get(peer) ?? []]))
       const again = await start(peer)
       expect(again).toEqual({ peerId: id, persistentKey: true })
       await expect.poll(async () => (await summary(peer)).bootstrapConnected, { timeout: 15_000 }).toBe(1)
