@@ -4,7 +4,8 @@
 // 1. Ada creates an identity and a room, and makes an invite.
 // 2. Bo opens the invite and joins; both write, in both directions, over a direct WebRTC
 //    connection between the two browsers (the daemon only signalled it).
-// 3. Edits, deletes and reactions reach the other side.
+// 3. Edits, deletes and reactions reach the other side; so do channels created, renamed,
+//    reordered and deleted.
 // 4. Ada defines a role and grants it to Bo; Bo uses it (pins Ada's message); Ada revokes it,
 //    and Bo's controls for it are gone.
 // 5. Ada bans Bo. A message Bo wrote while cut off from the network (so his copy did not know
@@ -84,11 +85,16 @@ describe('chatting in a room', () => {
       ), { timeout: 30_000, interval: 1_000 }).toBe(1)
     }
     // The daemon the page came from joins the room too (Ada's app asked it to archive the room).
-    await expect.poll(() => withConnectionPanel(bo.page, async (panel) => {
-      const archivers = await panel.locator('.peer-list li').filter({ hasText: 'Archiver daemon' }).count()
-      if (archivers === 1) await saveScreenshot(bo.page, 'connection-status')
-      return archivers
-    }), { timeout: 45_000, interval: 1_000 }).toBe(1)
+    try {
+      await expect.poll(() => withConnectionPanel(bo.page, async (panel) => {
+        const archivers = await panel.locator('.peer-list li').filter({ hasText: 'Archiver daemon' }).count()
+        if (archivers === 1) await saveScreenshot(bo.page, 'connection-status')
+        return archivers
+      }), { timeout: 45_000, interval: 1_000 }).toBe(1)
+    } catch (error) {
+      console.error('the daemon did not join the room; its events:', JSON.stringify(hearth.daemon.events()), hearth.daemon.stderr())
+      throw error
+    }
     expect(ada.errors).toEqual([])
     expect(bo.errors).toEqual([])
   })
@@ -113,6 +119,41 @@ describe('chatting in a room', () => {
     await ada.page.getByRole('dialog', { name: 'Delete message?' }).getByRole('button', { name: 'Delete', exact: true }).click()
     await expect.poll(() => message(bo.page, 'This one goes away').count(), { timeout: 30_000 }).toBe(0)
     await saveScreenshot(bo.page, 'messages')
+  })
+
+  it('channels created, renamed, reordered and deleted reach the other side', async () => {
+    const channels = (page: Page) => page.getByRole('complementary', { name: 'Channels' })
+    const channelNames = async (page: Page): Promise<string[]> =>
+      (await channels(page).locator('.channel-item__name').allTextContents()).map((t) => t.trim())
+
+    await channels(ada.page).getByRole('button', { name: 'Create channel' }).click()
+    const create = ada.page.getByRole('dialog', { name: 'Create channel' })
+    await create.getByLabel('Channel name').fill('random')
+    await create.getByRole('button', { name: 'Create', exact: true }).click()
+    await channels(bo.page).getByRole('link', { name: /^random/ }).waitFor({ timeout: 30_000 })
+
+    await channels(ada.page).getByRole('link', { name: /^random/ }).click()
+    await send(ada.page, 'Off the record', 'random')
+    await channels(bo.page).getByRole('link', { name: /^random/ }).click()
+    await message(bo.page, 'Off the record', 'random').waitFor({ timeout: 30_000 })
+
+    await channels(ada.page).getByRole('button', { name: 'Edit channel random' }).click()
+    const edit = ada.page.getByRole('dialog', { name: 'Edit #random' })
+    await edit.getByLabel('Channel name').fill('off-topic')
+    await edit.getByRole('button', { name: 'Save', exact: true }).click()
+    await expect.poll(() => channelNames(bo.page), { timeout: 30_000 }).toEqual(['general', 'off-topic'])
+
+    await channels(ada.page).getByRole('button', { name: 'Move off-topic up' }).click()
+    await expect.poll(() => channelNames(bo.page), { timeout: 30_000 }).toEqual(['off-topic', 'general'])
+    await saveScreenshot(bo.page, 'channels')
+
+    await channels(ada.page).getByRole('button', { name: 'Delete channel off-topic' }).click()
+    await ada.page.getByRole('dialog', { name: 'Delete #off-topic?' }).getByRole('button', { name: 'Delete channel' }).click()
+    await expect.poll(() => channelNames(bo.page), { timeout: 30_000 }).toEqual(['general'])
+    for (const page of [ada.page, bo.page]) {
+      await channels(page).getByRole('link', { name: /^general/ }).click()
+      await composer(page).waitFor()
+    }
   })
 
   it('a role granted to Bo works, and once revoked its controls are gone', async () => {

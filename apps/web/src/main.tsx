@@ -4,10 +4,10 @@
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { HearthApp } from '@hearth/client'
+import { HearthApp, type AppNetwork } from '@hearth/client'
+import type { Keypair } from '@hearth/protocol'
 import { IdbStorageAdapter } from '@hearth/store-idb'
 import { App } from './App.tsx'
-import { startBrowserNetwork } from './net/browser-network.ts'
 import './styles.css'
 
 /** The browser's one IndexedDB database for this origin. */
@@ -19,7 +19,10 @@ const root = createRoot(container)
 
 async function start(): Promise<void> {
   const storage = await IdbStorageAdapter.open(DATABASE_NAME)
-  const app = await HearthApp.open({ storage, network: (keypair) => startBrowserNetwork(keypair), origin: window.location.origin })
+  // The network (libp2p: most of the bundle) is its own chunk, loaded once there is an identity:
+  // the UI and the rooms stored here show without it.
+  const network = async (keypair: Keypair): Promise<AppNetwork> => (await import('./net/browser-network.ts')).startBrowserNetwork(keypair)
+  const app = await HearthApp.open({ storage, network, origin: window.location.origin })
   window.addEventListener('pagehide', () => { void app.close() })
   root.render(
     <StrictMode>

@@ -63,6 +63,17 @@ class LookupSettle {
   }
 }
 
+/** Longest wait for one peer hint (an invite's address) in a room lookup. */
+const HINT_DIAL_TIMEOUT_MS = 10_000
+
+/** The peer id an address ends with (`…/p2p/<id>`), if any. */
+function lastPeerId(address: string): string | undefined {
+  const at = address.lastIndexOf('/p2p/')
+  if (at < 0) return undefined
+  const id = address.slice(at + 5)
+  return id === '' || id.includes('/') ? undefined : id
+}
+
 /** What a room network reports, for diagnostics, metrics and tests. */
 export interface RoomNetworkObserver {
   /** A gossip message of the room, published by `from`, was judged (`bytes`: the record; empty for signals). */
@@ -126,8 +137,10 @@ export class Libp2pRoomNetwork implements RoomNetwork {
     const settle = new LookupSettle(options.signal)
     const dial = async (target: PeerId | Multiaddr): Promise<void> => {
       try {
+        // A hint is dialled at most HINT_DIAL_TIMEOUT_MS: a stale or unreachable one must not hold up the lookup.
+        const hintSignal = AbortSignal.any([AbortSignal.timeout(HINT_DIAL_TIMEOUT_MS), ...(options.signal === undefined ? [] : [options.signal])])
         const connection = isMultiaddr(target)
-          ? await libp2p.dial(target, options.signal === undefined ? {} : { signal: options.signal })
+          ? await libp2p.dial(target, { signal: hintSignal })
           : await dialRoomPeer(libp2p, target, options.signal === undefined ? {} : { signal: options.signal })
         reached.set(connection.remotePeer.toString(), connection.remotePeer)
         // A provider the lookup found settles it; a hint (e.g. a daemon that may not hold the room yet) does not.
@@ -136,9 +149,18 @@ export class Libp2pRoomNetwork implements RoomNetwork {
         this.#options.observer?.error?.(err, `dial ${target.toString()}`)
       }
     }
+    const self = libp2p.peerId.toString()
     const dials: Promise<void>[] = (options.peers ?? []).flatMap((text) => {
       try {
-        return [dial(multiaddr(text))]
+        const address = multiaddr(text)
+        const peer = lastPeerId(text)
+        // A hint naming us, or relaying through us (we cannot be our own relay), is skipped;
+        // a hint naming a peer we are connected to already is that connection.
+        if (peer === self || text.includes(`/p2p/${self}/p2p-circuit`)) {
+          if (peer !== self && peer !== undefined) return [dial(peerIdFromString(peer))]
+          return []
+        }
+        return [dial(address)]
       } catch (err) {
         this.#options.observer?.error?.(err, `address ${text}`)
         return []

@@ -167,9 +167,10 @@ describe('relayed to direct', () => {
       // Then directly; the relayed connection ends (as its limits would end it).
       const direct = await p.libp2p.dial(directAddr)
       expect(direct.limits).toBeUndefined()
-      // Identify on the direct connection is what tells GossipSub about it; its stream stays on the relayed one.
+      // Identify on the direct connection is what tells GossipSub about it; its stream usually
+      // stays on the relayed one (the case the handover is for; when GossipSub happened to open
+      // it on the direct connection already, the rest must hold all the same).
       await waitFor('the direct connection is identified', () => identified.has(direct), 30_000, 20)
-      expect(relayed.streams.some((st) => st.protocol.startsWith('/meshsub/') && st.direction === 'outbound')).toBe(true)
       await relayed.close()
       expect(p.libp2p.getConnections(q.libp2p.peerId).every((c) => c.limits === undefined)).toBe(true)
 

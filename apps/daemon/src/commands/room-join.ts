@@ -43,6 +43,8 @@ export const joinCommand: CommandSpec = {
         try {
           // A join entry was published only when this identity was not a member yet.
           const posted = published.last !== undefined
+          // Members see my name: my profile goes into the room's profile set, and out to its peers.
+          await session.publishProfile(me.identity.profile).catch(() => undefined)
           if (posted) await linger(session)
           const { status } = standing(store.authority.state, me.keypair.publicKey)
           ctx.out.result(

@@ -13,6 +13,7 @@ import type { CommandGroup, CommandSpec } from './command.ts'
 import { inviteCommand } from './room-invite.ts'
 import { roomJson, standing } from './room-json.ts'
 import { joinCommand } from './room-join.ts'
+import { writeIntoRooms } from './profile.ts'
 import { withLocalState } from './session.ts'
 
 /** The channel every new room starts with. */
@@ -56,6 +57,8 @@ const createCommand: CommandSpec = {
       }
       const channel: Bytes = randomBytes(16)
       await store.postAuthority(keypair, { op: 'channel-create', channel, name: DEFAULT_CHANNEL, kind: 'text', position: 0 }, now)
+      // The room's profile set holds mine, so joiners see my name (PROTOCOL §3.2.1).
+      await writeIntoRooms([store], state.requireIdentity().identity.profile)
       ctx.out.result(
         { event: 'room-created', ...roomJson(store, keypair.publicKey), delivery: 'local' },
         [
