@@ -1,4 +1,4 @@
-/** What the action modules need of the app (hearth-app.ts implements it). */
+/** What the action modules need of the app (`AppContext` in core-context.ts implements it). */
 import type { Keypair } from '@hearth/protocol'
 import type { AppRoom } from './app-room.ts'
 import type { ProfileResolver } from './profiles.ts'
