@@ -2,7 +2,7 @@
 
 import { useId, useState, type SyntheticEvent } from 'react'
 import { useApp } from '../app-context.tsx'
-import type { ChannelSummary, RoomSnapshot } from '../hearth-api.ts'
+import { LIMITS, type ChannelSummary, type RoomSnapshot } from '../hearth-api.ts'
 import { navigate } from '../router.ts'
 import { Dialog } from '../ui/dialog.tsx'
 import { useAction } from '../ui/use-action.ts'
@@ -43,9 +43,9 @@ export function ChannelDialog({ room, channel, onClose }: ChannelDialogProps) {
     <Dialog title={title} onClose={onClose}>
       <form className="stack" onSubmit={submit} aria-label={title}>
         <label htmlFor={nameId}>Channel name</label>
-        <input id={nameId} value={name} maxLength={100} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
+        <input id={nameId} value={name} maxLength={LIMITS.channelName} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
         <label htmlFor={topicId}>Topic (optional)</label>
-        <input id={topicId} value={topic} maxLength={1024} onChange={(e) => { setTopic(e.target.value) }} />
+        <input id={topicId} value={topic} maxLength={LIMITS.channelTopic} onChange={(e) => { setTopic(e.target.value) }} />
         {action.error !== undefined && <p className="error" role="alert">{action.error}</p>}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>Cancel</button>

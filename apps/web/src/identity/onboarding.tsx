@@ -5,6 +5,7 @@
 import { useEffect, useId, useState, type SyntheticEvent } from 'react'
 import { randomBytes } from '@hearth/protocol'
 import { useApp } from '../app-context.tsx'
+import { LIMITS } from '../hearth-api.ts'
 import { Avatar } from './avatar.tsx'
 import { avatarFromFile, generatedAvatar, type AvatarImage } from './avatar-image.ts'
 import { errorMessage } from './error-message.ts'
@@ -78,7 +79,7 @@ function CreateForm() {
       <input
         id={nameId}
         value={name}
-        maxLength={64}
+        maxLength={LIMITS.profileName}
         required
         autoComplete="nickname"
         onChange={(e) => { setName(e.target.value) }}

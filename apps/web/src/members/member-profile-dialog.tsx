@@ -3,7 +3,7 @@
 
 import { useId, useState } from 'react'
 import { useApp, useAppSnapshot } from '../app-context.tsx'
-import type { MemberSummary, RoomSnapshot } from '../hearth-api.ts'
+import { LIMITS, type MemberSummary, type RoomSnapshot } from '../hearth-api.ts'
 import { copyText } from '../ui/clipboard.ts'
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx'
 import { Dialog } from '../ui/dialog.tsx'
@@ -62,13 +62,13 @@ export function MemberProfileDialog({ room, member, onClose }: MemberProfileDial
           </button>
         </p>
         {isMe && <p><a href="#/settings">Edit my profile</a></p>}
-        {canModerate && <Moderation room={room} member={member} timedOut={timedOut} myKey={me?.key} />}
+        {canModerate && <Moderation room={room} member={member} timedOut={timedOut} />}
       </div>
     </Dialog>
   )
 }
 
-function Moderation({ room, member, timedOut, myKey }: { room: RoomSnapshot; member: MemberSummary; timedOut: boolean; myKey: string | undefined }) {
+function Moderation({ room, member, timedOut }: { room: RoomSnapshot; member: MemberSummary; timedOut: boolean }) {
   const app = useApp()
   const action = useAction()
   const ids = { reason: useId(), duration: useId() }
@@ -76,9 +76,7 @@ function Moderation({ room, member, timedOut, myKey }: { room: RoomSnapshot; mem
   const [duration, setDuration] = useState(TIMEOUTS[1] ?? 300_000)
   const [confirm, setConfirm] = useState<'kick' | 'ban'>()
   const { rights } = room
-  const mine = room.members.find((m) => m.key === myKey)
-  const myRank = Math.min(...(mine?.roles.map((r) => r.rank) ?? [Infinity]))
-  const assignable = room.roles.filter((r) => r.id !== 'member' && (mine?.owner === true || r.rank > myRank))
+  const assignable = room.roles.filter((r) => room.assignableRoles.includes(r.id))
   const held = new Set(member.roles.map((r) => r.id))
   const why = reason.trim() === '' ? {} : { reason: reason.trim() }
 
@@ -103,7 +101,7 @@ function Moderation({ room, member, timedOut, myKey }: { room: RoomSnapshot; mem
       {(rights.timeout || rights.kick || rights.ban) && (
         <div className="stack">
           <label htmlFor={ids.reason}>Reason (optional)</label>
-          <input id={ids.reason} value={reason} maxLength={256} onChange={(e) => { setReason(e.target.value) }} />
+          <input id={ids.reason} value={reason} maxLength={LIMITS.reason} onChange={(e) => { setReason(e.target.value) }} />
         </div>
       )}
       {rights.timeout && (

@@ -3,7 +3,7 @@
 
 import { useId, useState, type SyntheticEvent } from 'react'
 import { useApp } from '../app-context.tsx'
-import type { RoomSnapshot } from '../hearth-api.ts'
+import { LIMITS, type RoomSnapshot } from '../hearth-api.ts'
 import { avatarFromFile } from '../identity/avatar-image.ts'
 import { errorMessage } from '../identity/error-message.ts'
 import { navigate } from '../router.ts'
@@ -66,9 +66,9 @@ function MetaForm({ room }: { room: RoomSnapshot }) {
   return (
     <form className="stack" onSubmit={submit} aria-label="Room details">
       <label htmlFor={ids.name}>Room name</label>
-      <input id={ids.name} value={name} maxLength={100} required onChange={(e) => { setName(e.target.value) }} />
+      <input id={ids.name} value={name} maxLength={LIMITS.roomName} required onChange={(e) => { setName(e.target.value) }} />
       <label htmlFor={ids.description}>Description</label>
-      <textarea id={ids.description} value={description} maxLength={1024} rows={3} onChange={(e) => { setDescription(e.target.value) }} />
+      <textarea id={ids.description} value={description} maxLength={LIMITS.roomDescription} rows={3} onChange={(e) => { setDescription(e.target.value) }} />
       <div className="avatar-picker">
         <UserAvatar name={name} url={iconUrl} size={48} />
         <label className="file-button" htmlFor={ids.icon}>Change icon…</label>

@@ -4,7 +4,7 @@
 import { useId, useState, type SyntheticEvent } from 'react'
 import type { RoleDef } from '@hearth/protocol'
 import { useApp } from '../app-context.tsx'
-import type { RoomSnapshot } from '../hearth-api.ts'
+import { LIMITS, type RoomSnapshot } from '../hearth-api.ts'
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx'
 import { useAction } from '../ui/use-action.ts'
 import { CAPABILITIES, capabilityLabels } from './capability-labels.ts'
@@ -73,7 +73,7 @@ function RoleForm({ room, role, onDone }: { room: RoomSnapshot; role: RoleDef | 
     <form className="stack" onSubmit={submit} aria-label={role === undefined ? 'New role' : `Edit role ${role.name}`}>
       <h3>{role === undefined ? 'New role' : `Edit ${role.name}`}</h3>
       <label htmlFor={ids.name}>Role name</label>
-      <input id={ids.name} value={name} maxLength={64} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
+      <input id={ids.name} value={name} maxLength={LIMITS.roleName} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
       <label htmlFor={ids.rank}>Rank (1 is highest, below owners; moderators are 100, members 1000)</label>
       <input id={ids.rank} type="number" min={1} max={999} value={rank} aria-invalid={!rankValid} onChange={(e) => { setRank(e.target.value) }} />
       <fieldset className="cap-grid">

@@ -2,6 +2,7 @@
 
 import { useId, useState, type SyntheticEvent } from 'react'
 import { useApp } from '../app-context.tsx'
+import { LIMITS } from '../hearth-api.ts'
 import { avatarFromFile, type AvatarImage } from '../identity/avatar-image.ts'
 import { Avatar } from '../identity/avatar.tsx'
 import { errorMessage } from '../identity/error-message.ts'
@@ -40,9 +41,9 @@ export function CreateRoomDialog({ onClose }: { readonly onClose: () => void }) 
       <form className="stack" onSubmit={submit} aria-label="Create a room">
         <p className="muted">A room lives on the devices of its members. You will be its owner.</p>
         <label htmlFor={ids.name}>Room name</label>
-        <input id={ids.name} value={name} maxLength={100} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
+        <input id={ids.name} value={name} maxLength={LIMITS.roomName} required data-autofocus onChange={(e) => { setName(e.target.value) }} />
         <label htmlFor={ids.description}>Description (optional)</label>
-        <textarea id={ids.description} value={description} maxLength={1024} rows={2} onChange={(e) => { setDescription(e.target.value) }} />
+        <textarea id={ids.description} value={description} maxLength={LIMITS.roomDescription} rows={2} onChange={(e) => { setDescription(e.target.value) }} />
         <div className="avatar-picker">
           <Avatar name={name || '?'} image={icon} size={48} />
           <label className="file-button" htmlFor={ids.icon}>Pick an icon…</label>

@@ -4,10 +4,9 @@
 import { useId, useState, type SyntheticEvent } from 'react'
 import { randomBytes } from '@hearth/protocol'
 import { useApp } from '../app-context.tsx'
-import type { MeSnapshot } from '../hearth-api.ts'
+import { LIMITS, type MeSnapshot } from '../hearth-api.ts'
 import { avatarFromFile, generatedAvatar } from '../identity/avatar-image.ts'
 import { errorMessage } from '../identity/error-message.ts'
-import { imageFromDataUrl } from '../ui/data-url.ts'
 import { useAction } from '../ui/use-action.ts'
 import { UserAvatar } from '../ui/user-avatar.tsx'
 
@@ -23,7 +22,8 @@ export function EditProfile({ me, onDone }: { readonly me: MeSnapshot; readonly 
   const [name, setName] = useState(me.name)
   const [status, setStatus] = useState(me.status ?? '')
   const [bio, setBio] = useState(me.bio ?? '')
-  const [avatar, setAvatar] = useState(() => imageFromDataUrl(me.avatarUrl))
+  /** A newly picked or generated avatar; undefined keeps the current one (the app core keeps it). */
+  const [avatar, setAvatar] = useState<{ mime: string; data: Uint8Array }>()
   const [avatarUrl, setAvatarUrl] = useState(me.avatarUrl)
   const [saved, setSaved] = useState(false)
   const [imageError, setImageError] = useState<string>()
@@ -66,11 +66,11 @@ export function EditProfile({ me, onDone }: { readonly me: MeSnapshot; readonly 
       </div>
       {imageError !== undefined && <p className="error" role="alert">{imageError}</p>}
       <label htmlFor={ids.name}>Display name</label>
-      <input id={ids.name} value={name} maxLength={64} required onChange={(e) => { setName(e.target.value); setSaved(false) }} />
+      <input id={ids.name} value={name} maxLength={LIMITS.profileName} required onChange={(e) => { setName(e.target.value); setSaved(false) }} />
       <label htmlFor={ids.status}>Status</label>
-      <input id={ids.status} value={status} maxLength={128} onChange={(e) => { setStatus(e.target.value); setSaved(false) }} />
+      <input id={ids.status} value={status} maxLength={LIMITS.profileStatus} onChange={(e) => { setStatus(e.target.value); setSaved(false) }} />
       <label htmlFor={ids.bio}>About me</label>
-      <textarea id={ids.bio} value={bio} maxLength={1024} rows={3} onChange={(e) => { setBio(e.target.value); setSaved(false) }} />
+      <textarea id={ids.bio} value={bio} maxLength={LIMITS.profileBio} rows={3} onChange={(e) => { setBio(e.target.value); setSaved(false) }} />
       {action.error !== undefined && <p className="error" role="alert">{action.error}</p>}
       {saved && <p className="success" role="status">Profile saved.</p>}
       <button type="submit" disabled={action.busy || name.trim() === ''}>Save profile</button>

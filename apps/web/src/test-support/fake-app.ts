@@ -60,7 +60,7 @@ export function room(fields: Partial<RoomSnapshot> = {}): RoomSnapshot {
     id: ROOM, idText: 'room-text-id', name: 'Test room', policy: { join: 'open' }, rights: rights(true),
     channels: [channel(GENERAL, 'general'), channel(RANDOM, 'random', { position: 1 })],
     members: [member('Me', { key: ME, outranked: false, owner: true }), member('Bob')],
-    bans: [], roles: STATIC_ROLES, typing: {},
+    bans: [], roles: STATIC_ROLES, assignableRoles: ['owner', 'mod'], typing: {},
     connection: { phase: 'live', peers: [], direct: 0, relayed: 0, archiverReachable: false, archived: false, message: 'Connected' },
     warnings: [], overrides: {}, ...fields
   }

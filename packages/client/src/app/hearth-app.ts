@@ -111,7 +111,7 @@ export class HearthApp implements HearthAppApi {
     return file
   }
 
-  async updateProfile(fields: { name: string; bio?: string; status?: string; avatar?: { mime: string; data: Uint8Array }; removeAvatar?: boolean }): Promise<void> {
+  async updateProfile(fields: { name: string; bio?: string; status?: string; avatar?: { mime: string; data: Uint8Array } }): Promise<void> {
     this.#ctx.me()
     const profile = await identity.updateProfile(this.#ctx.requireVault(), fields)
     this.#ctx.changed()

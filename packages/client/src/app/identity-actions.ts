@@ -52,16 +52,16 @@ export async function exportBackup(vault: IdentityVault, passphrase: unknown): P
 
 /**
  * Sign a new profile version. `bio` and `status` are as given (absent:
- * none); `avatar` absent keeps the current avatar unless `removeAvatar`.
+ * none); `avatar` absent keeps the current avatar.
  */
 export async function updateProfile(
   vault: IdentityVault,
-  fields: { name: unknown; bio?: unknown; status?: unknown; avatar?: unknown; removeAvatar?: boolean }
+  fields: { name: unknown; bio?: unknown; status?: unknown; avatar?: unknown }
 ): Promise<Verified<Profile>> {
   const name = line(fields.name, LIMITS.profileName, 'Your name')
   const bio = optionalText(fields.bio, LIMITS.profileBio, 'The bio')
   const status = optionalLine(fields.status, LIMITS.profileStatus, 'The status')
-  const avatar = image(fields.avatar, 'The avatar') ?? (fields.removeAvatar === true ? undefined : vault.identity?.profile.avatar)
+  const avatar = image(fields.avatar, 'The avatar') ?? vault.identity?.profile.avatar
   const updated = await vault.updateProfile({
     name, ...(bio !== undefined ? { bio } : {}), ...(status !== undefined ? { status } : {}), ...(avatar !== undefined ? { avatar } : {})
   })

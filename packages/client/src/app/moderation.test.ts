@@ -33,6 +33,8 @@ describe('HearthApp moderation', () => {
     expect(bob.room(room)?.rights.pin).toBe(true)
     expect(bob.room(room)?.members.find((m) => m.key === catKey)?.outranked).toBe(true)
     expect(bob.room(room)?.roles.map((r) => r.id)).toEqual(['owner', 'mod', 'helper', 'member'])
+    expect(ann.room(room)?.assignableRoles).toEqual(['owner', 'mod', 'helper'])
+    expect(bob.room(room)?.assignableRoles).toEqual([])
 
     await ann.revokeRole(room, bobKey, 'helper')
     await until('bob loses the rights', () => bob.room(room)?.rights.kick === false)

@@ -4,8 +4,8 @@
  * session: a pure function of those inputs, rebuilt when any changes.
  */
 import {
-  Cap, channelCaps, formatRoomId, fromHex, isRoomOwner, listChannels, listMembers, memberRank, toHex, type AuthorityState,
-  type RoleDef
+  Cap, MEMBER, OWNER, channelCaps, formatRoomId, fromHex, hasCaps, isRoomOwner, listChannels, listMembers, memberCaps, memberRank, toHex,
+  type AuthorityState, type RoleDef
 } from '@hearth/protocol'
 import type { ReadMark } from './app-state.ts'
 import type { AppRoom } from './app-room.ts'
@@ -95,6 +95,20 @@ function members(input: RoomInput, state: AuthorityState): MemberSummary[] {
   })
 }
 
+/**
+ * Roles I may grant or revoke (PROTOCOL.md §6.4): with MANAGE_ROLES, owners any
+ * but `member`; others those ranked below them with no capability they lack.
+ */
+function assignableRoles(input: RoomInput, state: AuthorityState, roles: readonly RoleDef[], rights: Rights): string[] {
+  if (!rights.manageRoles) return []
+  const iAmOwner = isRoomOwner(state, input.meBytes)
+  const myRank = memberRank(state, input.me)
+  const myCaps = memberCaps(state, input.me)
+  return roles
+    .filter((r) => r.id !== MEMBER && (iAmOwner || (r.id !== OWNER && r.rank > myRank && hasCaps(myCaps, r.caps))))
+    .map((r) => r.id)
+}
+
 /** The room screen's snapshot. */
 export function buildRoomSnapshot(input: RoomInput): RoomSnapshot {
   const { room } = input
@@ -114,6 +128,7 @@ export function buildRoomSnapshot(input: RoomInput): RoomSnapshot {
     }))
   }
   const roles: RoleDef[] = [...state.roles.values()].sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1))
+  const rights = rightsOf(roomCaps(room.store.authority, input.meBytes, input.now))
   return {
     id: room.id,
     idText: formatRoomId(room.store.room),
@@ -121,13 +136,14 @@ export function buildRoomSnapshot(input: RoomInput): RoomSnapshot {
     ...(state.meta.description !== undefined ? { description: state.meta.description } : {}),
     ...(state.meta.icon !== undefined ? { iconUrl: imageUrl(state.meta.icon, state.meta.icon) } : {}),
     policy: { join: state.policy.join, ...(state.policy.inviteMaxUses !== undefined ? { inviteMaxUses: state.policy.inviteMaxUses } : {}) },
-    rights: rightsOf(roomCaps(room.store.authority, input.meBytes, input.now)),
+    rights,
     channels: channels(input, state),
     members: members(input, state),
     bans: [...state.bans.values()].map((b) => ({
       ...input.profiles.get(toHex(b.key)), ...(b.reason !== undefined ? { reason: b.reason } : {}), by: b.by
     })),
     roles,
+    assignableRoles: assignableRoles(input, state, roles, rights),
     typing,
     connection: input.connection,
     warnings: room.store.authority.equivocations.map((p) =>

@@ -189,6 +189,8 @@ export interface RoomSnapshot {
   readonly bans: readonly BanSummary[]
   /** Role definitions, highest rank first (static and custom). */
   readonly roles: readonly RoleDef[]
+  /** Ids of the roles I may grant to or revoke from members I outrank (none without MANAGE_ROLES). */
+  readonly assignableRoles: readonly string[]
   /** Typing members per channel (names; mine excluded), from signals of the last few seconds. */
   readonly typing: Readonly<Record<Hex, readonly string[]>>
   readonly connection: RoomConnection

@@ -4,7 +4,10 @@
  * words (InvalidInputError). Limits are the protocol's (PROTOCOL.md §3.2,
  * §6.1, §7.1), so nothing accepted here is refused by a peer for its shape.
  */
-import { AVATAR_MIME_TYPES, MAX_AVATAR_BYTES, MAX_CAPS, ROLE_ID_PATTERN, fromHex, text, utf8, type Bytes } from '@hearth/protocol'
+import {
+  AVATAR_MIME_TYPES, MAX_AVATAR_BYTES, MAX_CAPS, MAX_EMOJI_BYTES, MAX_ROOM_NAME_BYTES, MAX_TEXT_BYTES, ROLE_ID_PATTERN, fromHex, text, utf8,
+  type Bytes
+} from '@hearth/protocol'
 import { InvalidInputError } from './errors.ts'
 
 /** Protocol limits the UI may show next to inputs (bytes of UTF-8). */
@@ -12,12 +15,12 @@ export const LIMITS = {
   profileName: 64,
   profileBio: 1024,
   profileStatus: 128,
-  roomName: 100,
+  roomName: MAX_ROOM_NAME_BYTES,
   roomDescription: 1024,
   channelName: 100,
   channelTopic: 1024,
-  message: 4000,
-  emoji: 64,
+  message: MAX_TEXT_BYTES,
+  emoji: MAX_EMOJI_BYTES,
   reason: 256,
   roleName: 64
 } as const
