@@ -14,6 +14,7 @@ import {
 import { handleArchiveRequests, Libp2pRoomNetwork, RateLimiter, type HearthNode, type RateLimit, type StreamService } from '@hearth/net'
 import { equalBytes, formatRoomId, parseInvite, toHex, type ArchiveDecision, type Bytes, type Invite, type Keypair } from '@hearth/protocol'
 import { CLIENT_DB_FILE, exists, LocalState } from './commands/local-state.ts'
+import { within } from './commands/online.ts'
 import { ConfigError } from './errors.ts'
 import { checkRequestedInvite, PendingRequests } from './archive-requests.ts'
 import {
@@ -465,11 +466,4 @@ function errorCode(err: unknown): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
-}
-
-/** Wait for `work` (its failure included), at most `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([work.catch(() => undefined), new Promise((resolve) => { timer = setTimeout(resolve, ms) })])
-  clearTimeout(timer)
 }

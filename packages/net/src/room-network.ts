@@ -66,14 +66,6 @@ class LookupSettle {
 /** Longest wait for one peer hint (an invite's address) in a room lookup. */
 const HINT_DIAL_TIMEOUT_MS = 10_000
 
-/** The peer id an address ends with (`…/p2p/<id>`), if any. */
-function lastPeerId(address: string): string | undefined {
-  const at = address.lastIndexOf('/p2p/')
-  if (at < 0) return undefined
-  const id = address.slice(at + 5)
-  return id === '' || id.includes('/') ? undefined : id
-}
-
 /** What a room network reports, for diagnostics, metrics and tests. */
 export interface RoomNetworkObserver {
   /** A gossip message of the room, published by `from`, was judged (`bytes`: the record; empty for signals). */
@@ -153,7 +145,9 @@ export class Libp2pRoomNetwork implements RoomNetwork {
     const dials: Promise<void>[] = (options.peers ?? []).flatMap((text) => {
       try {
         const address = multiaddr(text)
-        const peer = lastPeerId(text)
+        // The peer id the address ends with (`…/p2p/<id>`), if any.
+        const last = address.getComponents().at(-1)
+        const peer = last?.name === 'p2p' ? last.value : undefined
         // A hint naming us, or relaying through us (we cannot be our own relay), is skipped;
         // a hint naming a peer we are connected to already is that connection.
         if (peer === self || text.includes(`/p2p/${self}/p2p-circuit`)) {

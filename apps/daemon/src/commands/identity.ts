@@ -127,12 +127,10 @@ const importCommand: CommandSpec = {
     const passphrase = await readPassphrase(ctx.args, ctx.io)
     await withLocalState(ctx, { create: true }, async (state) => {
       const present = state.vault.identity
-      if (present !== undefined && !equalBytes(present.publicKey, owner)) {
-        if (!ctx.args.flag('force')) {
-          throw new IdentityExistsError(`${state.dataDir} has a different identity, ${present.userId} (${present.profile.name}); the backup is of ${formatUserId(owner)}. Pass --force to replace it`)
-        }
-      }
       const replace = present !== undefined && !equalBytes(present.publicKey, owner)
+      if (replace && !ctx.args.flag('force')) {
+        throw new IdentityExistsError(`${state.dataDir} has a different identity, ${present.userId} (${present.profile.name}); the backup is of ${formatUserId(owner)}. Pass --force to replace it`)
+      }
       const identity = await restore(state, bytes, passphrase, path, replace, (text) => { ctx.out.note(text) })
       ctx.out.result(
         { event: 'identity', action: 'imported', ...identityJson(identity, state.dataDir) },

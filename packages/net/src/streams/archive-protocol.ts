@@ -17,7 +17,7 @@ import {
   archiveDetail, ARCHIVE_STATUSES, decodeArchiveAnswer, decodeArchiveRequest, encodeArchiveAnswer, encodeArchiveRequest,
   MAX_ARCHIVE_REQUEST_BYTES, ProtocolError, type ArchiveDecision
 } from '@hearth/protocol'
-import { systemClock, type Clock } from '@hearth/client'
+import { systemClock, withTimeout, type Clock } from '@hearth/client'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import type { FramedStream } from './message-stream.ts'
@@ -94,21 +94,13 @@ export function handleArchiveRequests(node: StreamNode, handler: ArchiveRequestH
 async function decide(
   handler: ArchiveRequestHandler, invite: string, peer: string, clock: Clock, timeoutMs: number, onError: ServeOptions['onError']
 ): Promise<ArchiveDecision> {
-  const timer = clock.after(timeoutMs)
-  try {
-    const outcome = await Promise.race([
-      handler(invite, peer).then((decision) => ({ decision }), (error: unknown) => ({ error })),
-      timer.promise.then(() => 'timeout' as const)
-    ])
-    if (outcome === 'timeout') return { status: 'refused', detail: 'the daemon could not decide in time; try again later' }
-    if ('error' in outcome) {
-      onError?.(outcome.error, peer)
-      return { status: 'refused', detail: 'the daemon failed to handle the request' }
-    }
-    return outcome.decision
-  } finally {
-    timer.cancel()
+  const outcome = await withTimeout(handler(invite, peer).then((decision) => ({ decision }), (error: unknown) => ({ error })), clock, timeoutMs)
+  if (outcome === 'timeout') return { status: 'refused', detail: 'the daemon could not decide in time; try again later' }
+  if ('error' in outcome) {
+    onError?.(outcome.error, peer)
+    return { status: 'refused', detail: 'the daemon failed to handle the request' }
   }
+  return outcome.decision
 }
 
 /** Send one answer, made valid first: a handler's status is checked and its detail made one short line. */

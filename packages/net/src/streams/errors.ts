@@ -36,7 +36,5 @@ export class StreamTimeoutError extends Error {
   override readonly name = 'StreamTimeoutError'
 }
 
-/** `send` on a stream that has ended (same name as the client's port error). */
-export class StreamClosedError extends Error {
-  override readonly name = 'StreamClosedError'
-}
+/** `send` on a stream that has ended: the client's port error, so both ends of the port throw one class. */
+export { StreamClosedError } from '@hearth/client'
