@@ -68,7 +68,7 @@ export class GossipIngest implements RoomGossipSink {
     }
     return this.#enqueue(1, async () => {
       // A channel this replica does not know (its creation not here yet, or deleted): not the sender's fault.
-      if (!this.#store.knownChannels().includes(toHex(channel))) return 'ignore'
+      if (!this.#store.knowsChannel(toHex(channel))) return 'ignore'
       const log: LogRef = { kind: 'channel', channel }
       const result = await this.#store.ingest(log, [bytes])
       return this.#verdict(log, result, () => this.#store.channel(channel).has(recordId(bytes)))

@@ -4,7 +4,7 @@
  * authority log, then each channel, filling up as records arrive.
  */
 import type { Bytes, ItemKey, ReconcileStore } from '@hearth/protocol'
-import type { IngestResult, LogRef, SyncReplica } from '../sync/replica.ts'
+import { sameLog, type IngestResult, type LogRef, type SyncReplica } from '../sync/replica.ts'
 import type { LogProgress } from './session-events.ts'
 
 /** `replica`, calling `onProgress` with the per-log counts after every ingest that changed them. */
@@ -65,10 +65,4 @@ export class ProgressReplica implements SyncReplica {
     this.#logs.push({ log, stored: 0, rejected: 0 })
     return this.#logs.length - 1
   }
-}
-
-/** Whether two log references name the same log. */
-export function sameLog(a: LogRef, b: LogRef): boolean {
-  if (a.kind !== 'channel' || b.kind !== 'channel') return a.kind === b.kind
-  return a.channel.length === b.channel.length && a.channel.every((x, i) => x === b.channel[i])
 }

@@ -9,5 +9,5 @@ export { StoredChannel } from './stored-channel.ts'
 export { ProfileSet, MAX_SUPERSEDED, type LoadedProfile, type LostProfile, type ProfileChanges, type ProfileIngest, type StoredProfile } from './profile-set.ts'
 export { RoomStore, type RoomStoreOptions } from './room-store.ts'
 export {
-  channelPrefix, genesisKey, lamportSegment, logPrefix, parseRecordKey, profileKey, recordKey, roomPrefix, type RecordAddress
+  genesisKey, lamportSegment, logPrefix, parseRecordKey, profileKey, recordKey, roomPrefix, type RecordAddress
 } from './room-layout.ts'

@@ -63,6 +63,23 @@ export class KeyIndex {
     if (this.#top === undefined || compareItemKeys(last, this.#top) > 0) this.#top = last
   }
 
+  /**
+   * Drop keys of records the log no longer stores (the profile set replaces
+   * versions). The highest key is left as it was: a stale one only sends the
+   * next adds through the merge path.
+   */
+  remove(keys: readonly ItemKey[]): void {
+    const live = this.#live
+    if (live === undefined || keys.length === 0) return
+    this.#snapshot = undefined
+    live.deleteMany(keys)
+  }
+
+  /** Every key, in sync order. */
+  keys(): ItemKey[] {
+    return this.#store().keys()
+  }
+
   /** A set that never changes, equal to the current keys. */
   snapshot(): ReconcileStore {
     this.#snapshot ??= this.#store().clone()

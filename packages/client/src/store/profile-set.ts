@@ -22,10 +22,11 @@
  * returns what to write and what to delete; the room store does the writing.
  */
 import {
-  decodeProfile, fromHex, MemoryReconcileStore, newerProfile, ProtocolError, recordId, toHex, verifyProfile,
+  decodeProfile, fromHex, newerProfile, ProtocolError, recordId, toHex, verifyProfile,
   type Bytes, type EntryNode, type ItemKey, type KeyPath, type Profile, type ReconcileStore, type StorageChunk, type Verified
 } from '@hearth/protocol'
 import type { IngestResult } from '../sync/replica.ts'
+import { KeyIndex } from './key-index.ts'
 import { profileKey } from './room-layout.ts'
 
 /** Ids of superseded versions remembered for {@link ProfileSet.has} (oldest forgotten first). */
@@ -83,8 +84,8 @@ export class ProfileSet {
   /** Lost rows' ids → their identity; identities whose profile was stored since opening. */
   readonly #lost = new Map<string, string>()
   readonly #restored = new Set<string>()
-  readonly #keys = new MemoryReconcileStore()
-  #snapshot: ReconcileStore | undefined
+  /** Item keys of the stored profiles, built on first sync (key-index.ts). */
+  readonly #keys = new KeyIndex(() => [...this.#byId.values()].map(itemKey))
   #view: ReadonlyMap<string, Verified<Profile>> | undefined
 
   /** @param prefix where the set is stored (room-layout.ts `logPrefix`); @param creator the room's creator (§4.2) */
@@ -148,8 +149,7 @@ export class ProfileSet {
 
   /** A frozen copy of the item keys, shared until the set changes. */
   reconcileStore(): ReconcileStore {
-    this.#snapshot ??= this.#keys.clone()
-    return this.#snapshot
+    return this.#keys.snapshot()
   }
 
   /**
@@ -258,15 +258,15 @@ export class ProfileSet {
     this.#byKey.set(keyHex, { ...stored, key })
     this.#byId.set(stored.idHex, stored)
     this.#superseded.delete(stored.idHex)
-    this.#keys.insert({ lamport: stored.profile.updated, id: fromHex(stored.idHex) })
-    this.#changed()
+    this.#keys.add([itemKey(stored)])
+    this.#view = undefined
   }
 
   #drop(current: StoredProfile): void {
     this.#byId.delete(current.idHex)
-    this.#keys.delete({ lamport: current.profile.updated, id: fromHex(current.idHex) })
+    this.#keys.remove([itemKey(current)])
     this.#supersede(current.idHex)
-    this.#changed()
+    this.#view = undefined
   }
 
   #supersede(idHex: string): void {
@@ -278,11 +278,10 @@ export class ProfileSet {
   #addStale(keyHex: string, key: KeyPath): void {
     this.#stale.set(keyHex, [...(this.#stale.get(keyHex) ?? []), key])
   }
+}
 
-  #changed(): void {
-    this.#snapshot = undefined
-    this.#view = undefined
-  }
+function itemKey(stored: StoredProfile): ItemKey {
+  return { lamport: stored.profile.updated, id: fromHex(stored.idHex) }
 }
 
 /** Verify candidates' signatures, a window at a time; undefined for those that fail. */

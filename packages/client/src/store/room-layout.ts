@@ -68,12 +68,7 @@ export function logPrefix(room: Uint8Array, log: LogRef): KeyPath {
 
 /** Key of a stored profile, given the profile set's prefix (see {@link logPrefix}). */
 export function profileKey(prefix: KeyPath, keyHex: string, updated: number, idHex: string): KeyPath {
-  return [...prefix, keyHex, lamportSegment(updated), idHex]
-}
-
-/** Prefix of everything stored for one channel. */
-export function channelPrefix(room: Uint8Array, channel: Uint8Array): KeyPath {
-  return [ROOM_SEGMENT, toHex(room), CHANNEL, toHex(channel)]
+  return recordKey([...prefix, keyHex], updated, idHex)
 }
 
 /** Prefix under which channels are listed (one subtree per channel). */
@@ -97,26 +92,19 @@ export function recordKey(prefix: KeyPath, lamport: number, idHex: string): KeyP
  */
 export function parseRecordKey(roomHex: string, key: KeyPath): RecordAddress | undefined {
   if (key[0] !== ROOM_SEGMENT || key[1] !== roomHex) return undefined
-  let log: LogRef
-  let rest: readonly string[]
   if (key.length === 6 && key[2] === PROFILES && HEX_ID.test(key[3] ?? '')) {
     const at = parseRecordTail(key.slice(0, 4), key)
     return at === undefined ? undefined : { log: { kind: 'profiles' }, ...at, keyHex: key[3] as string }
   }
   if (key.length === 5 && key[2] === AUTH) {
-    log = { kind: 'authority' }
-    rest = key.slice(3)
-  } else if (key.length === 7 && key[2] === CHANNEL && key[4] === EVENTS && HEX_CHANNEL.test(key[3] ?? '')) {
-    log = { kind: 'channel', channel: fromHex(key[3] ?? '') }
-    rest = key.slice(5)
-  } else {
-    return undefined
+    const at = parseRecordTail(key.slice(0, 3), key)
+    return at === undefined ? undefined : { log: { kind: 'authority' }, ...at }
   }
-  const [l, i] = rest
-  if (l === undefined || i === undefined || !HEX_LAMPORT.test(l) || !HEX_ID.test(i)) return undefined
-  const lamport = Number.parseInt(l, 16)
-  if (lamport > MAX_SAFE_UINT) return undefined
-  return { log, lamport, idHex: i }
+  if (key.length === 7 && key[2] === CHANNEL && key[4] === EVENTS && HEX_CHANNEL.test(key[3] ?? '')) {
+    const at = parseRecordTail(key.slice(0, 5), key)
+    return at === undefined ? undefined : { log: { kind: 'channel', channel: fromHex(key[3] as string) }, ...at }
+  }
+  return undefined
 }
 
 /**

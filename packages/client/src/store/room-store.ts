@@ -121,6 +121,11 @@ export class RoomStore implements SyncReplica {
       : log.kind === 'authority' ? this.authority.has(id) : this.#profiles.repaired(id)))
   }
 
+  /** Whether a channel (hex id) is loaded or known from storage or the authority state: one of {@link knownChannels}. */
+  knowsChannel(hex: string): boolean {
+    return this.#channels.has(hex) || this.#unloaded.has(hex) || this.authority.state.channels.has(hex)
+  }
+
   /** Ids of channels loaded or known from storage or the authority state (hex, sorted). */
   knownChannels(): string[] {
     return [...new Set([...this.#channels.keys(), ...this.#unloaded, ...this.authority.state.channels.keys()])].sort()

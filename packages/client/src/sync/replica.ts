@@ -5,7 +5,7 @@
  *
  * `RoomStore` (store/room-store.ts) is the implementation the apps use.
  */
-import type { Bytes, ItemKey, ReconcileStore } from '@hearth/protocol'
+import { equalBytes, type Bytes, type ItemKey, type ReconcileStore } from '@hearth/protocol'
 
 /**
  * Which log of a room: the authority log, one channel's history, or the
@@ -16,6 +16,12 @@ export type LogRef =
   | { readonly kind: 'authority' }
   | { readonly kind: 'channel'; readonly channel: Bytes }
   | { readonly kind: 'profiles' }
+
+/** Whether two log references name the same log. */
+export function sameLog(a: LogRef, b: LogRef): boolean {
+  if (a.kind !== 'channel' || b.kind !== 'channel') return a.kind === b.kind
+  return equalBytes(a.channel, b.channel)
+}
 
 /** What one ingest call did (counts; the replica keeps the records). */
 export interface IngestResult {
